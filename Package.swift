@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+//
+// InversionLab: model inversion attacks and defenses for image classifiers, driven by YAML specs.
+//
+// Layout (see README.md, "Architecture"):
+//   Sources/  the engine: C system libraries, Spec (YAML), Tensor (autodiff), IO (file formats),
+//             NN (layers, architectures, training), Core (plugin protocols, runner, results),
+//             Builtins (one list of every plugin module), CLI (the `invlab` commands) and the executable.
+//   Plugins/  experiment plugins, one ordinary library target per plugin kind. These are NOT SwiftPM
+//             build or command plugins; they are regular Swift modules that register Dataset,
+//             Recognizer, Generator, Regularizer, Optimizer, Attack, Defense and Metric
+//             implementations with the Core through one `register(into:)` function each.
+//   Tests/    Swift Testing suites, one per module.
+import PackageDescription
+
+/// A plugin library under `Plugins/<folder>` that depends on the Core only.
+func pluginTarget(_ name: String, folder: String, extra: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: ["InvLabCore"] + extra, path: "Plugins/\(folder)")
+}
+
+let package = Package(
+    name: "InversionLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "invlab", targets: ["invlab"]),
+        // Depend on this product to write your own plugin module and build an `invlab` that has it.
+        .library(name: "InversionLab", targets: [
+            "InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN", "InvLabCore", "InvLabBuiltins", "InvLabCLI",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C system libraries (Debian -dev packages)
+        .systemLibrary(name: "InvLabCYAML", path: "Sources/InvLabCYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "InvLabCBLAS", path: "Sources/InvLabCBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "InvLabCPNG", path: "Sources/InvLabCPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "InvLabCTurboJPEG", path: "Sources/InvLabCTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "InvLabCZlib", path: "Sources/InvLabCZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Engine
+        .target(name: "InvLabSpec", dependencies: ["InvLabCYAML"]),
+        .target(name: "InvLabTensor", dependencies: ["InvLabCBLAS"]),
+        .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
+        .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
+        .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
+
+        // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
+        pluginTarget("InvLabDatasets", folder: "Datasets"),
+        pluginTarget("InvLabRecognizers", folder: "Recognizers"),
+        pluginTarget("InvLabGenerators", folder: "Generators"),
+        pluginTarget("InvLabRegularizers", folder: "Regularizers"),
+        pluginTarget("InvLabOptimizers", folder: "Optimizers"),
+        pluginTarget("InvLabAttacks", folder: "Attacks"),
+        pluginTarget("InvLabDefenses", folder: "Defenses"),
+        pluginTarget("InvLabMetrics", folder: "Metrics"),
+        // The article's defense, kept in its own module as the worked example of adding a defense.
+        pluginTarget("InvLabDummyRecognizer", folder: "DummyRecognizer"),
+
+        // MARK: Assembly
+        .target(name: "InvLabBuiltins", dependencies: [
+            "InvLabCore", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
+            "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer",
+        ]),
+        .target(name: "InvLabCLI", dependencies: [
+            "InvLabCore", "InvLabBuiltins",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "invlab", dependencies: ["InvLabCLI"]),
+
+        // MARK: Tests
+        .testTarget(name: "InvLabSpecTests", dependencies: ["InvLabSpec"]),
+        .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
+        .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
+        .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN"]),
+        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabBuiltins", "InvLabCLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Plugin module: under construction in this session.

@@ -1,0 +1,1 @@
+// Module InvLabBuiltins: under construction in this session.

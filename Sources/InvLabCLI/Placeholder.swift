@@ -1,0 +1,1 @@
+// Module InvLabCLI: under construction in this session.

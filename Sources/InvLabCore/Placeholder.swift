@@ -1,0 +1,1 @@
+// Module InvLabCore: under construction in this session.

@@ -1,0 +1,1 @@
+// Module InvLabIO: under construction in this session.

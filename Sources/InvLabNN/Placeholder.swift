@@ -1,0 +1,1 @@
+// Module InvLabNN: under construction in this session.

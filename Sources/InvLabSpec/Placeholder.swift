@@ -1,0 +1,1 @@
+// Module InvLabSpec: under construction in this session.
