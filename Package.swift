@@ -30,6 +30,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: C system libraries (Debian -dev packages)
@@ -52,7 +53,7 @@ let package = Package(
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
-        pluginTarget("InvLabDatasets", folder: "Datasets"),
+        pluginTarget("InvLabDatasets", folder: "Datasets", extra: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         pluginTarget("InvLabRecognizers", folder: "Recognizers"),
         pluginTarget("InvLabGenerators", folder: "Generators"),
         pluginTarget("InvLabRegularizers", folder: "Regularizers"),
@@ -79,6 +80,7 @@ let package = Package(
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN"]),
+        .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabBuiltins", "InvLabCLI"]),
     ],
     swiftLanguageModes: [.v5]
