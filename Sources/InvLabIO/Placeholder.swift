@@ -1,1 +1,0 @@
-// Module InvLabIO: under construction in this session.

@@ -1,1 +1,0 @@
-// Module InvLabSpec: under construction in this session.

@@ -1,0 +1,103 @@
+import Foundation
+
+/// How scalars are written when a node tree is emitted: plain when that reads back as the same
+/// value, double-quoted (with escapes) otherwise.
+enum YAMLScalarFormatting {
+    /// YAML 1.1 booleans: strings under the core schema, but quoted on output so that older
+    /// YAML tools reading an emitted spec do not turn them into booleans.
+    private static let yaml11Booleans: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
+
+    /// Text for `scalar` that reads back as the same value; `flow` selects flow-context rules
+    /// (inside `[...]` or `{...}`).
+    static func text(for scalar: Scalar, flow: Bool) -> String {
+        let isPlainSource = scalar.style == .plain && scalar.tag == nil
+        switch scalar.value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let integer): return isPlainSource ? scalar.text : String(integer)
+        case .float(let number): return isPlainSource ? scalar.text : YAMLNumberFormat.text(for: number)
+        case .string(let text): return string(text, flow: flow)
+        }
+    }
+
+    /// A string value: plain if safe, else double-quoted.
+    static func string(_ text: String, flow: Bool) -> String {
+        canBePlain(text, flow: flow) ? text : doubleQuoted(text)
+    }
+
+    /// True when `text` written without quotes parses back as the same string.
+    static func canBePlain(_ text: String, flow: Bool) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
+        if ScalarValue(resolvingPlain: text) != .string(text) || yaml11Booleans.contains(text) { return false }
+        if "-?:,[]{}#&*!|>'\"%@`<=".unicodeScalars.contains(first) || text.hasPrefix("...") { return false }
+        if first == " " || last == " " || last == ":" { return false }
+        if text.contains(": ") || text.contains(" #") { return false }
+        if flow, text.unicodeScalars.contains(where: { ",[]{}:#".unicodeScalars.contains($0) }) { return false }
+        return text.unicodeScalars.allSatisfy { isPrintable($0) && $0 != "\t" }
+    }
+
+    /// A double-quoted YAML string with escapes for quotes, backslashes and control characters.
+    static func doubleQuoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case "\u{0}": result += "\\0"
+            case "\u{85}": result += "\\N"
+            case "\u{2028}": result += "\\L"
+            case "\u{2029}": result += "\\P"
+            default:
+                if isPrintable(scalar) {
+                    result.unicodeScalars.append(scalar)
+                } else {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    result += scalar.value <= 0xFF
+                        ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                        : "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// Characters YAML allows unescaped in a document (c-printable minus the BOM).
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFEFE, 0xFF00...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+}
+
+/// Formatting of floating-point numbers as YAML float literals.
+public enum YAMLNumberFormat {
+    /// Shortest text that reads back as exactly `value` and as a float: `0.5`, `1.0`, `1e-05`,
+    /// `.inf`, `-.inf`, `.nan`.
+    public static func text(for value: Double) -> String {
+        if value.isNaN { return ".nan" }
+        if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
+        return "\(value)"
+    }
+
+    /// `value` rounded to `digits` significant decimal digits (so that `0.15000000000000002`
+    /// becomes `0.15`).
+    public static func rounded(_ value: Double, significantDigits digits: Int) -> Double {
+        guard value.isFinite, value != 0 else { return value }
+        let text = String(format: "%.\(max(1, digits))g", value)
+        return Double(text) ?? value
+    }
+
+    /// Text for a number that should read naturally: integral values within ±10^15 as integers
+    /// (`0`, `1`), others as the shortest float text (`0.05`).
+    public static func naturalText(for value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return text(for: value)
+    }
+}
