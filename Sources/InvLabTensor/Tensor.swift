@@ -28,6 +28,9 @@ public struct Tensor: Sendable, Equatable {
     /// A zero-filled tensor.
     public init(zeros shape: [Int]) { self.init(repeating: 0, shape: shape) }
 
+    /// A vector (rank-1 tensor) of the given scalars.
+    public init(_ scalars: [Float]) { self.init(shape: [scalars.count], scalars: scalars) }
+
     /// A scalar (rank-0) tensor.
     public init(_ value: Float) { self.init(shape: [], scalars: [value]) }
 

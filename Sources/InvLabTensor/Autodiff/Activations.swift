@@ -1,0 +1,128 @@
+import Foundation
+
+// Differentiable activation functions.
+
+extension Var {
+    /// max(x, 0); gradient 0 at x <= 0 (PyTorch's convention).
+    public func relu() -> Var {
+        let y = value.map { Swift.max($0, 0) }
+        return Var.record(y, inputs: [self]) { g in [g.zipMap(y) { $1 > 0 ? $0 : 0 }] }
+    }
+
+    /// x for x > 0, slope * x otherwise.
+    public func leakyRelu(slope: Float = 0.2) -> Var {
+        let v = value
+        return Var.record(v.map { $0 > 0 ? $0 : slope * $0 }, inputs: [self]) { g in
+            [g.zipMap(v) { $1 > 0 ? $0 : slope * $0 }]
+        }
+    }
+
+    public func tanh() -> Var {
+        let y = value.map { Foundation.tanh($0) }
+        return Var.record(y, inputs: [self]) { g in [g.zipMap(y) { $0 * (1 - $1 * $1) }] }
+    }
+
+    public func sigmoid() -> Var {
+        let y = value.map { stableSigmoid($0) }
+        return Var.record(y, inputs: [self]) { g in [g.zipMap(y) { $0 * $1 * (1 - $1) }] }
+    }
+
+    /// log(1 + e^x), computed without overflow; gradient sigmoid(x).
+    public func softplus() -> Var {
+        let v = value
+        return Var.record(v.map { stableSoftplus($0) }, inputs: [self]) { g in
+            [g.zipMap(v) { $0 * stableSigmoid($1) }]
+        }
+    }
+
+    /// Softmax over the last axis (stable: the row maximum is subtracted first).
+    public func softmax() -> Var {
+        let y = Tensor.softmaxLastAxis(value)
+        return Var.record(y, inputs: [self]) { g in [Tensor.softmaxBackward(g, y)] }
+    }
+
+    /// log-softmax over the last axis; stays finite for saturated logits.
+    public func logSoftmax() -> Var {
+        let y = Tensor.logSoftmaxLastAxis(value)
+        return Var.record(y, inputs: [self]) { g in
+            // d/dx = g - softmax * sum(g)
+            let n = y.shape.last ?? 1
+            return [Tensor(shape: y.shape, unsafeUninitialized: { out in
+                g.withUnsafeBufferPointer { pg in
+                    y.withUnsafeBufferPointer { py in
+                        for row in 0..<(y.count / Swift.max(n, 1)) {
+                            var total: Float = 0
+                            for k in 0..<n { total += pg[row * n + k] }
+                            for k in 0..<n { out[row * n + k] = pg[row * n + k] - Foundation.exp(py[row * n + k]) * total }
+                        }
+                    }
+                }
+            })]
+        }
+    }
+}
+
+@inline(__always)
+func stableSigmoid(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
+}
+
+@inline(__always)
+func stableSoftplus(_ x: Float) -> Float {
+    x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
+}
+
+extension Tensor {
+    /// Softmax over the last axis.
+    public static func softmaxLastAxis(_ x: Tensor) -> Tensor {
+        let n = x.shape.last ?? 1
+        return Tensor(shape: x.shape, unsafeUninitialized: { out in
+            x.withUnsafeBufferPointer { p in
+                for row in 0..<(x.count / Swift.max(n, 1)) {
+                    let base = row * n
+                    var peak = -Float.infinity
+                    for k in 0..<n { peak = Swift.max(peak, p[base + k]) }
+                    var total: Float = 0
+                    for k in 0..<n { let e = Foundation.exp(p[base + k] - peak); out[base + k] = e; total += e }
+                    let inverse = 1 / total
+                    for k in 0..<n { out[base + k] *= inverse }
+                }
+            }
+        })
+    }
+
+    /// log-softmax over the last axis.
+    public static func logSoftmaxLastAxis(_ x: Tensor) -> Tensor {
+        let n = x.shape.last ?? 1
+        return Tensor(shape: x.shape, unsafeUninitialized: { out in
+            x.withUnsafeBufferPointer { p in
+                for row in 0..<(x.count / Swift.max(n, 1)) {
+                    let base = row * n
+                    var peak = -Float.infinity
+                    for k in 0..<n { peak = Swift.max(peak, p[base + k]) }
+                    var total: Float = 0
+                    for k in 0..<n { total += Foundation.exp(p[base + k] - peak) }
+                    let logTotal = peak + Foundation.log(total)
+                    for k in 0..<n { out[base + k] = p[base + k] - logTotal }
+                }
+            }
+        })
+    }
+
+    /// Gradient of softmax: y * (g - sum(g * y)) per row.
+    static func softmaxBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
+        let n = y.shape.last ?? 1
+        return Tensor(shape: y.shape, unsafeUninitialized: { out in
+            g.withUnsafeBufferPointer { pg in
+                y.withUnsafeBufferPointer { py in
+                    for row in 0..<(y.count / Swift.max(n, 1)) {
+                        let base = row * n
+                        var dot: Float = 0
+                        for k in 0..<n { dot += pg[base + k] * py[base + k] }
+                        for k in 0..<n { out[base + k] = py[base + k] * (pg[base + k] - dot) }
+                    }
+                }
+            }
+        })
+    }
+}

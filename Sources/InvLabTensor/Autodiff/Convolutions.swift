@@ -1,0 +1,78 @@
+// Differentiable convolution, transposed convolution, pooling and upsampling.
+
+extension Var {
+    /// 2-D convolution, NCHW input, weight `out x in x kh x kw`, optional bias `out`.
+    public static func conv2d(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0) -> Var {
+        let (vx, vw) = (x.value, weight.value)
+        let y = Tensor.conv2d(vx, weight: vw, bias: bias?.value, stride: stride, padding: padding)
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
+        return record(y, inputs: inputs) { g in
+            let dx = x.isTracked
+                ? Tensor.conv2dBackwardInput(g, weight: vw, inputShape: vx.shape, stride: stride, padding: padding)
+                : nil
+            var dw: Tensor?, db: Tensor?
+            if needsParameters {
+                (dw, db) = Tensor.conv2dBackwardWeight(g, input: vx, weightShape: vw.shape, stride: stride, padding: padding)
+            }
+            return [dx, dw] + (bias != nil ? [db] : [])
+        }
+    }
+
+    /// Transposed 2-D convolution in PyTorch's convention: weight `in x out x kh x kw`, output side
+    /// `(h - 1) * stride - 2 * padding + kh + outputPadding`. It is the input-gradient of a
+    /// convolution, so its own gradients are a convolution and a weight-gradient.
+    public static func convTranspose2d(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0,
+                                       outputPadding: Int = 0) -> Var {
+        let (vx, vw) = (x.value, weight.value)
+        precondition(vx.rank == 4 && vw.rank == 4 && vx.shape[1] == vw.shape[0],
+                     "convTranspose2d needs NCHW input and weight [in, out, kh, kw], got \(vx.shape) and \(vw.shape)")
+        let ho = (vx.shape[2] - 1) * stride - 2 * padding + vw.shape[2] + outputPadding
+        let wo = (vx.shape[3] - 1) * stride - 2 * padding + vw.shape[3] + outputPadding
+        let outShape = [vx.shape[0], vw.shape[1], ho, wo]
+        var y = Tensor.conv2dBackwardInput(vx, weight: vw, inputShape: outShape, stride: stride, padding: padding)
+        if let bias { y = y + bias.value.reshaped([1, -1, 1, 1]) }
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        return record(y, inputs: inputs) { g in
+            let dx = x.isTracked ? Tensor.conv2d(g, weight: vw, bias: nil, stride: stride, padding: padding) : nil
+            var dw: Tensor?
+            if weight.isTracked {
+                // The weight gradient of conv(g) -> x, with g as the convolution's input.
+                dw = Tensor.conv2dBackwardWeight(vx, input: g, weightShape: vw.shape, stride: stride, padding: padding).weight
+            }
+            let db = bias?.isTracked == true ? g.sum(alongAxes: [0, 2, 3]) : nil
+            return [dx, dw] + (bias != nil ? [db] : [])
+        }
+    }
+
+    public func maxPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) -> Var {
+        let s = shape
+        let (y, argmax) = Tensor.maxPool2d(value, kernel: kernel, stride: stride, padding: padding)
+        return Var.record(y, inputs: [self]) { g in [Tensor.maxPool2dBackward(g, argmax: argmax, inputShape: s)] }
+    }
+
+    public func avgPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) -> Var {
+        let s = shape
+        return Var.record(Tensor.avgPool2d(value, kernel: kernel, stride: stride, padding: padding), inputs: [self]) { g in
+            [Tensor.avgPool2dBackward(g, inputShape: s, kernel: kernel, stride: stride, padding: padding)]
+        }
+    }
+
+    /// Mean over the spatial axes: `N x C x H x W` to `N x C`.
+    public func globalAveragePool() -> Var {
+        mean(alongAxes: [2, 3])
+    }
+
+    public func upsampleNearest(scale: Int) -> Var {
+        Var.record(Tensor.upsampleNearest(value, scale: scale), inputs: [self]) { g in
+            [Tensor.upsampleNearestBackward(g, scale: scale)]
+        }
+    }
+
+    public func upsampleBilinear(scale: Int) -> Var {
+        let s = shape
+        return Var.record(Tensor.upsampleBilinear(value, scale: scale), inputs: [self]) { g in
+            [Tensor.upsampleBilinearBackward(g, inputShape: s, scale: scale)]
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import InvLabCBLAS
+
+/// Matrix products through OpenBLAS (Debian's `libopenblas-dev`), plus the kernel check.
+///
+/// OpenBLAS is kept single-threaded: measured on the project's 2-core machines, its own threads
+/// give no reliable gain on the small and medium products that convolutions produce, while
+/// two engine threads each running a single-threaded product use both cores. Large products are
+/// split by `parallelGEMM` across `Parallel.threads`.
+public enum BLAS {
+    /// Runs once, before the first product: makes OpenBLAS single-threaded.
+    private static let configured: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// Name of the kernel OpenBLAS selected for this CPU at load time (e.g. `SkylakeX`, `Haswell`).
+    public static var kernelName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// The OpenBLAS build description (version and options).
+    public static var configuration: String {
+        guard let config = openblas_get_config() else { return "unknown" }
+        return String(cString: config)
+    }
+
+    /// Row-major single-precision GEMM on raw buffers, single-threaded:
+    /// `C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C`.
+    @inline(__always)
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = configured
+        guard m > 0, n > 0 else { return }
+        if k == 0 {  // BLAS leaves C untouched only when beta == 1; make k == 0 well-defined
+            for row in 0..<m { for col in 0..<n { c[row * ldc + col] *= beta } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+    }
+
+    /// The same product, split over `Parallel.threads` along the larger of m and n when the
+    /// work is large enough to pay for the hand-off (about 2 MFLOP per thread).
+    public static func parallelGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                                    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                    b: UnsafePointer<Float>, ldb: Int,
+                                    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let flops = 2 * m * n * k
+        let threads = min(Parallel.threads, flops / 2_000_000)
+        if threads < 2 {
+            gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        if n >= m {
+            // Split the columns of C (and of op(B)).
+            let chunks = min(threads, max(1, n / 16))
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let cols = Parallel.chunkRange(chunk, of: chunks, count: n)
+                let bOffset = transposeB ? cols.lowerBound * ldb : cols.lowerBound
+                gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: cols.count, k: k,
+                     alpha: alpha, a: a, lda: lda, b: b + bOffset, ldb: ldb, beta: beta,
+                     c: c + cols.lowerBound, ldc: ldc)
+            }
+        } else {
+            // Split the rows of C (and of op(A)).
+            let chunks = min(threads, max(1, m / 4))
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let rows = Parallel.chunkRange(chunk, of: chunks, count: m)
+                let aOffset = transposeA ? rows.lowerBound : rows.lowerBound * lda
+                gemm(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
+                     alpha: alpha, a: a + aOffset, lda: lda, b: b, ldb: ldb, beta: beta,
+                     c: c + rows.lowerBound * ldc, ldc: ldc)
+            }
+        }
+    }
+}

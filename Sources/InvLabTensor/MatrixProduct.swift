@@ -1,0 +1,25 @@
+extension Tensor {
+    /// Matrix product of rank-2 tensors, `op(a) x op(b)`, through BLAS (split across threads
+    /// when large).
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false,
+                              transposeB: Bool = false) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
+        let m = transposeA ? a.shape[1] : a.shape[0]
+        let k = transposeA ? a.shape[0] : a.shape[1]
+        let kb = transposeB ? b.shape[1] : b.shape[0]
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        precondition(k == kb, "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
+        var result = Tensor(zeros: [m, n])
+        if k == 0 { return result }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                result.withUnsafeMutableBufferPointer { pc in
+                    BLAS.parallelGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                      a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
+                                      c: pc.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return result
+    }
+}

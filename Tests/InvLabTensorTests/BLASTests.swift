@@ -1,0 +1,46 @@
+import InvLabTensor
+import Testing
+
+@Suite("BLAS")
+struct BLASTests {
+    /// Naive triple loop in Double, the reference for every kernel OpenBLAS may select.
+    func naive(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> [Double] {
+        let m = ta ? a.shape[1] : a.shape[0], k = ta ? a.shape[0] : a.shape[1]
+        let n = tb ? b.shape[0] : b.shape[1]
+        let (sa, sb) = (a.scalars, b.scalars)
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var total: Double = 0
+            for p in 0..<k {
+                let av = ta ? sa[p * m + i] : sa[i * k + p], bv = tb ? sb[j * k + p] : sb[p * n + j]
+                total += Double(av) * Double(bv)
+            }
+            c[i * n + j] = total
+        } }
+        return c
+    }
+
+    @Test("GEMM matches a naive product whatever kernel runs", arguments: [
+        (3, 4, 5), (1, 1, 1), (37, 129, 65), (200, 300, 150), (8, 513, 260),
+    ])
+    func gemm(m: Int, k: Int, n: Int) {
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = randomTensor(ta ? [k, m] : [m, k], seed: UInt64(m * 7 + k))
+            let b = randomTensor(tb ? [n, k] : [k, n], seed: UInt64(n * 11 + k))
+            let c = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+            let reference = naive(a, b, ta, tb)
+            let worst = zip(c.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst < 1e-4 * Double(k), "kernel \(BLAS.kernelName), \(m)x\(k)x\(n) ta=\(ta) tb=\(tb): error \(worst)")
+        }
+    }
+
+    @Test func kernelIsReported() {
+        #expect(!BLAS.kernelName.isEmpty)
+        #expect(BLASKernel.status.contains(BLAS.kernelName))
+        #expect(BLASKernel.recommendedCoreType(flags: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx2", "fma"]) == "SkylakeX")
+        #expect(BLASKernel.recommendedCoreType(flags: ["avx2", "fma"]) == "Haswell")
+        #expect(BLASKernel.isSlow(kernel: "Prescott", flags: ["avx2", "fma"]))
+        #expect(!BLASKernel.isSlow(kernel: "Haswell", flags: ["avx2", "fma"]))
+        #expect(!BLASKernel.isSlow(kernel: "Prescott", flags: ["sse3"]))
+    }
+}

@@ -1,0 +1,42 @@
+import InvLabTensor
+import Testing
+
+@Suite("Reverse-mode tape")
+struct TapeTests {
+    @Test("shared subexpressions accumulate gradients")
+    func fanOut() {
+        let x = Tensor(shape: [3], scalars: [1, 2, 3])
+        let (value, gradient) = valueWithGradient(at: x) { v in (v * v + v * 3).sum() }
+        #expect(value.scalar == 1 + 4 + 9 + 18)
+        #expect(gradient.scalars == [5, 7, 9])
+    }
+
+    @Test("constants get no gradient and unrelated variables get zeros")
+    func constantsAndUnused() {
+        let (_, grads) = valueWithGradient(at: [Tensor([2]), Tensor([5])]) { v in (v[0] * Var(constant: Tensor([3]))).sum() }
+        #expect(grads[0].scalars == [3])
+        #expect(grads[1].scalars == [0])
+    }
+
+    @Test("detached values stop the gradient")
+    func detach() {
+        let (_, g) = valueWithGradient(at: Tensor([2])) { v in (v * v.detached).sum() }
+        #expect(g.scalars == [2])
+    }
+
+    @Test("a seeded generator is reproducible and forks independently")
+    func random() {
+        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
+        #expect(Tensor.normal([10], generator: &a) == Tensor.normal([10], generator: &b))
+        let f1 = a.fork("init"), f2 = a.fork("data")
+        var g1 = f1, g2 = f2
+        #expect(g1.next() != g2.next())
+        var u = SeededGenerator(seed: 1)
+        let samples = Tensor.uniform([10_000], generator: &u)
+        #expect(abs(samples.mean() - 0.5) < 0.02)
+        var nrm = SeededGenerator(seed: 1)
+        let normal = Tensor.normal([10_000], generator: &nrm)
+        #expect(abs(normal.mean()) < 0.05)
+        #expect(abs((normal * normal).mean() - 1) < 0.05)
+    }
+}
