@@ -1,3 +1,5 @@
+import Foundation
+
 /// The key path of a node inside a spec, such as `attack.regularizers[1].type`.
 ///
 /// Diagnostics name the path of the offending value (so the message still makes sense when
@@ -48,11 +50,16 @@ public struct SpecPath: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// Dotted form: `attack.regularizers[1].type`; the root path is the empty string.
+    /// Dotted form: `attack.regularizers[1].type`; the root path is the empty string. A key that
+    /// could not be written bare (it contains `.`, brackets, `=`, quotes or white space, or is
+    /// empty) is shown bracketed and quoted: `sweep["defense.lambda"].step`.
     public var description: String {
         var text = ""
         for component in components {
             switch component {
+            case .key(let key) where SpecPath.needsQuoting(key):
+                let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                text += "[\"\(escaped)\"]"
             case .key(let key):
                 if !text.isEmpty { text += "." }
                 text += key
@@ -61,6 +68,10 @@ public struct SpecPath: Hashable, Sendable, CustomStringConvertible {
             }
         }
         return text
+    }
+
+    private static func needsQuoting(_ key: String) -> Bool {
+        key.isEmpty || key.contains { ".[]=\"\\".contains($0) || $0.isWhitespace }
     }
 }
 

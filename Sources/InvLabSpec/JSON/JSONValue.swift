@@ -1,0 +1,91 @@
+/// A JSON document with ordered object keys: what JSON Schema fragments and `run.json` are
+/// built from. Serialization is deterministic (see `serialized(pretty:)`).
+public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    /// An exact integer (printed without a fraction).
+    case integer(Int)
+    /// A floating-point number (integral values print without `.0`; NaN and infinities print
+    /// as `null`, since JSON cannot express them).
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    /// Members in insertion order; keys should be unique.
+    case object([(key: String, value: JSONValue)])
+
+    /// The member named `key`, if this is an object that has it.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// An object with `value` stored under `key`: replaced in place if present, appended if not.
+    /// Non-objects are returned unchanged.
+    public func setting(_ key: String, to value: JSONValue) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        if let position = members.firstIndex(where: { $0.key == key }) {
+            members[position] = (key, value)
+        } else {
+            members.append((key, value))
+        }
+        return .object(members)
+    }
+
+    /// The members of an object (empty for other values).
+    public var members: [(key: String, value: JSONValue)] {
+        if case .object(let members) = self { return members }
+        return []
+    }
+
+    /// The JSON reading of a YAML node: scalars by their resolved value, lists as arrays,
+    /// mappings as objects in key order.
+    public init(_ node: Node) {
+        switch node.content {
+        case .scalar(let scalar):
+            switch scalar.value {
+            case .null: self = .null
+            case .bool(let flag): self = .bool(flag)
+            case .int(let integer): self = .integer(integer)
+            case .float(let number): self = .number(number)
+            case .string(let text): self = .string(text)
+            }
+        case .sequence(let items):
+            self = .array(items.map(JSONValue.init))
+        case .mapping(let entries):
+            self = .object(entries.map { ($0.key, JSONValue($0.value)) })
+        }
+    }
+
+    /// Order-sensitive equality (two objects with the same members in another order differ).
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case let (.bool(left), .bool(right)): return left == right
+        case let (.integer(left), .integer(right)): return left == right
+        case let (.number(left), .number(right)): return left == right || (left.isNaN && right.isNaN)
+        case let (.string(left), .string(right)): return left == right
+        case let (.array(left), .array(right)): return left == right
+        case let (.object(left), .object(right)):
+            return left.count == right.count && zip(left, right).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: return false
+        }
+    }
+
+    /// Pretty-printed JSON.
+    public var description: String { serialized(pretty: true) }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral {
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Members keep the order in which they are written in the literal.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(elements.map { (key: $0.0, value: $0.1) })
+    }
+}
