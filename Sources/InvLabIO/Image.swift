@@ -79,13 +79,13 @@ public struct Image: Equatable, Sendable {
     }
 
     /// Builds a planar image from interleaved 8-bit samples (`count == width*height*channels`).
-    static func fromInterleaved(bytes: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
-                                scale: Float = 1.0 / 255) -> Image {
+    /// Each byte is divided by 255 (correctly rounded, so 51 gives exactly `Float(0.2)`).
+    static func fromInterleaved(bytes: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int) -> Image {
         let plane = width * height
         var pixels = [Float](repeating: 0, count: plane * channels)
         for c in 0..<channels {
             for i in 0..<plane {
-                pixels[c * plane + i] = Float(bytes[i * channels + c]) * scale
+                pixels[c * plane + i] = Float(bytes[i * channels + c]) / 255
             }
         }
         return Image(validWidth: width, height: height, channels: channels, pixels: pixels)

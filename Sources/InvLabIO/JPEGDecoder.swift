@@ -21,6 +21,9 @@ public enum JPEGDecoder {
             tjDecompressHeader3(handle, buffer.baseAddress, UInt(buffer.count), &width, &height, &subsampling, &colourspace)
         }
         guard headerStatus == 0 else { throw fail.error("cannot read JPEG header: \(errorText(handle))") }
+        guard width > 0, height > 0 else {
+            throw fail.error("JPEG header is incomplete: no frame header with the image size before the data ends")
+        }
         try limits.checkImage(width: Int(width), height: Int(height), fail)
         if colourspace == Int32(TJCS_CMYK.rawValue) || colourspace == Int32(TJCS_YCCK.rawValue) {
             throw fail.error("CMYK JPEG is not supported, expected greyscale or colour (convert it to RGB first)")

@@ -19,12 +19,12 @@ public enum PNMCodec {
         let samples = kind.isBinary
             ? try binarySamples(bytes, header, sampleCount: sampleCount, fail)
             : try asciiSamples(bytes, header, sampleCount: sampleCount, fail)
-        let scale = 1 / Float(header.maxValue)
+        let maxValue = Float(header.maxValue)
         let plane = header.width * header.height
         let channels = kind.channels
         var pixels = [Float](repeating: 0, count: sampleCount)
         for c in 0..<channels {
-            for i in 0..<plane { pixels[c * plane + i] = Float(samples[i * channels + c]) * scale }
+            for i in 0..<plane { pixels[c * plane + i] = Float(samples[i * channels + c]) / maxValue }
         }
         return Image(validWidth: header.width, height: header.height, channels: channels, pixels: pixels)
     }

@@ -34,7 +34,7 @@ public struct PNMHeader: Equatable, Sendable {
     public static func parse(_ bytes: [UInt8], path: String) throws -> PNMHeader {
         var fail = FormatErrorFactory(path: path, format: "PNM")
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "P"),
-              let kind = Kind(rawValue: String(UnicodeScalar(bytes[1]))) else {
+              let kind = Kind(rawValue: "P" + String(UnicodeScalar(bytes[1]))) else {
             let shown = bytes.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw fail.error("not a PGM/PPM file: magic bytes are [\(shown)], expected P2, P3, P5 or P6")
         }
@@ -58,11 +58,11 @@ public struct PNMHeader: Equatable, Sendable {
                                    _ fail: FormatErrorFactory) throws -> Int {
         let start = cursor
         skipWhitespaceAndComments(bytes, &cursor)
-        guard cursor > start else {
-            throw fail.error("\(kind.formatName) header needs whitespace before the \(field)")
-        }
         guard cursor < bytes.count else {
             throw fail.error("\(kind.formatName) header ends early, expected the \(field)")
+        }
+        guard cursor > start else {
+            throw fail.error("\(kind.formatName) header needs whitespace before the \(field)")
         }
         var value = 0
         var digits = 0
