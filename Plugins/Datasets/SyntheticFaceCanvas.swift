@@ -100,14 +100,15 @@ struct SyntheticFaceCanvas {
     /// Paints `shape` in `color` over the image with anti-aliased edges.
     ///
     /// Coverage ramps linearly across one pixel (or across `softness` face units for soft shadows
-    /// and highlights). Where the field is near zero its gradient is measured by finite differences,
-    /// so the ramp follows the true distance even for fields that are only roughly distance-like.
+    /// and highlights). Where the field is near zero and not a true distance, its gradient is
+    /// measured by finite differences, so the ramp follows the true distance anyway.
     ///
     /// `shade`, when given, multiplies the colour at each face point (shading of the head and hair).
     mutating func fill<S: SyntheticFaceShape>(_ shape: S, _ color: SyntheticFaceColor, opacity: Float = 1,
                                              softness: Float = 0, shade: ((Float, Float) -> Float)? = nil) {
         guard opacity > 0, let r = pixelRange(shape.bounds.expanded(by: softness)) else { return }
-        let edge = max(pixelSize, softness), band = 4 * edge, h = pixelSize * 0.5
+        let exact = shape.isDistance
+        let edge = max(pixelSize, softness), band = (exact ? 0.5 : 4) * edge, h = pixelSize * 0.5
         let values = SyntheticFaceCanvas.components(color, channels: channels)
         let plane = width * height
         let channels = self.channels, width = self.width
@@ -121,7 +122,9 @@ struct SyntheticFaceCanvas {
                             let f = shape.distance(x, y)
                             if f >= band { continue }
                             var coverage: Float = 1
-                            if f > -band {
+                            if f > -band && exact {
+                                coverage = SyntheticFaceMath.clamp(0.5 - f / edge, 0, 1)
+                            } else if f > -band {
                                 let gx = (shape.distance(x + h, y) - f) / h
                                 let gy = (shape.distance(x, y + h) - f) / h
                                 let g = max((gx * gx + gy * gy).squareRoot(), 0.05)

@@ -175,11 +175,14 @@ public struct SyntheticFaceParameters: Sendable, Equatable {
         smile = rng.uniform(-0.01, 0.03)
         lips = skin.blended(with: SyntheticFaceColor(0.55, 0.2, 0.2), rng.uniform(0.25, 0.55)).scaled(0.85)
 
-        glasses = rng.chance(0.28)
+        // Glasses and beards are evenly interleaved over consecutive identities (see SyntheticFaceSpread).
+        glasses = SyntheticFaceSpread.weyl(index: identity, step: SyntheticFaceSpread.golden,
+                                           offset: Double(offsets.unit())) < 0.25
         roundGlasses = rng.chance(0.5)
         glassesFrame = rng.chance(0.6) ? SyntheticFaceColor(0.08, 0.08, 0.09)
             : SyntheticFaceColor(0.62, 0.58, 0.5)
-        beard = rng.chance(0.15)
+        beard = SyntheticFaceSpread.weyl(index: identity, step: SyntheticFaceSpread.silver,
+                                         offset: Double(offsets.unit())) < 0.15
         moustache = beard || rng.chance(0.12)
         earsVisible = hairStyle != .long && hairStyle != .curly && rng.chance(0.85)
         earSize = rng.uniform(0.11, 0.15)

@@ -85,6 +85,17 @@ public struct SyntheticFaceRandom: Sendable, Equatable {
 enum SyntheticFaceSpread {
     static let alphas: [Double] = [0.8566748838545029, 0.733891856627126, 0.6287067210378086, 0.53859725722361]
 
+    /// Golden-ratio and silver-ratio steps for one-dimensional sequences (optional features).
+    static let golden = 0.6180339887498949
+    static let silver = 0.41421356237309515
+
+    /// Point `index` of the one-dimensional Weyl sequence `frac(offset + index * step)`: thresholding
+    /// it at p gives a feature to a fraction p of identities, evenly interleaved rather than clustered.
+    static func weyl(index: Int, step: Double, offset: Double) -> Float {
+        let value = offset + Double(index) * step
+        return Float(value - value.rounded(.down))
+    }
+
     /// Coordinate `dimension` (0...3) of point `index` of the sequence shifted by `offset` in [0, 1).
     static func coordinate(_ dimension: Int, index: Int, offset: Double) -> Float {
         let k = Double(index)

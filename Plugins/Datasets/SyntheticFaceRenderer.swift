@@ -122,16 +122,16 @@ struct SyntheticFacePainter {
         }
     }
 
-    /// A full beard: the lower face below a line that runs under the nose in the middle and rises
-    /// to the sideburns at the sides, with a ragged top edge.
+    /// A full beard: the lower face below a line that runs level with the mouth between its corners
+    /// and rises diagonally along the cheeks to the sideburns, with a ragged top edge. The moustache
+    /// and lips are drawn over it.
     mutating func drawBeard() {
         let widened = SyntheticFaceHead(cx: 0, cy: p.headY, rx: p.headWidth + 0.012, top: p.headTop,
                                         bottom: p.headBottom + 0.03, jaw: p.jaw)
-        let base = mouthY - p.upperLip - 0.035
-        let sides = p.eyeY + 0.06
-        let x2 = p.headWidth * p.headWidth
-        let edge = SyntheticFaceCurveSide(base: base, quartic: (sides - base) / (x2 * x2), ragged: 0.012,
-                                          period: 0.035, above: false)
+        let base = mouthY - 0.01, knee = p.mouthWidth * 1.1
+        let sides = noseY - 0.1
+        let edge = SyntheticFaceCurveSide(base: base, vee: (sides - base) / (p.headWidth - knee), knee: knee,
+                                          ragged: 0.012, period: 0.035, above: false)
         canvas.fill(SyntheticFaceIntersection(widened, edge), p.hair.scaled(0.85), opacity: 0.8, softness: 0.02)
     }
 
@@ -149,7 +149,8 @@ struct SyntheticFacePainter {
         case .bald:
             drawBaldSides()
             return
-        case .short: break
+        case .short:
+            ragged = 0.012; period = 0.05
         case .fringe:
             sides = p.eyeY + 0.02; ragged = 0.03; period = 0.1
         case .long:
@@ -181,13 +182,13 @@ struct SyntheticFacePainter {
     /// A receding horseshoe of hair hugging the sides of a bald head, and a highlight on the scalp.
     mutating func drawBaldSides() {
         let rim = SyntheticFaceIntersection(
-            SyntheticFaceHead(cx: 0, cy: p.headY, rx: p.headWidth + 0.025, top: p.headTop + 0.02,
+            SyntheticFaceHead(cx: 0, cy: p.headY, rx: p.headWidth + 0.006, top: p.headTop + 0.006,
                               bottom: p.headBottom, jaw: p.jaw),
             SyntheticFaceOutside(SyntheticFaceHead(cx: 0, cy: p.headY, rx: p.headWidth - 0.045, top: p.headTop,
                                                    bottom: p.headBottom, jaw: p.jaw)))
         for side: Float in [-1, 1] {
             let patch = SyntheticFaceEllipse(side * p.headWidth, p.eyeY - 0.02, 0.14, 0.2)
-            canvas.fill(SyntheticFaceIntersection(patch, rim), p.hair.blended(with: p.skin, 0.3), opacity: 0.8,
+            canvas.fill(SyntheticFaceIntersection(patch, rim), p.hair.blended(with: p.skin, 0.45), opacity: 0.6,
                         softness: 0.02)
         }
         canvas.fill(SyntheticFaceEllipse(0.08, p.headY - p.headTop * 0.72, 0.16, 0.07, angle: -0.2),

@@ -29,12 +29,20 @@ protocol SyntheticFaceShape {
     func distance(_ x: Float, _ y: Float) -> Float
     /// A box containing the region.
     var bounds: SyntheticFaceBox { get }
+    /// True when the field is (close to) a true distance near the outline, so its gradient has
+    /// length 1 and the canvas can skip measuring it.
+    var isDistance: Bool { get }
+}
+
+extension SyntheticFaceShape {
+    var isDistance: Bool { false }
 }
 
 /// A rotated ellipse, with the first-order distance estimate f / |grad f| of its implicit equation.
 struct SyntheticFaceEllipse: SyntheticFaceShape {
     let cx: Float, cy: Float, rx: Float, ry: Float
     let c: Float, s: Float
+    var isDistance: Bool { true }
 
     init(_ cx: Float, _ cy: Float, _ rx: Float, _ ry: Float, angle: Float = 0) {
         self.cx = cx; self.cy = cy; self.rx = max(rx, 1e-4); self.ry = max(ry, 1e-4)
@@ -106,6 +114,7 @@ struct SyntheticFaceHead: SyntheticFaceShape {
 struct SyntheticFaceStroke: SyntheticFaceShape {
     let xs: [Float], ys: [Float], halfWidths: [Float]
     let bounds: SyntheticFaceBox
+    var isDistance: Bool { true }
 
     init(xs: [Float], ys: [Float], halfWidths: [Float]) {
         self.xs = xs; self.ys = ys; self.halfWidths = halfWidths
@@ -169,6 +178,7 @@ struct SyntheticFaceLipBand: SyntheticFaceShape {
 /// An axis-aligned box with rounded corners (exact signed distance).
 struct SyntheticFaceRoundedBox: SyntheticFaceShape {
     let cx: Float, cy: Float, hx: Float, hy: Float, radius: Float
+    var isDistance: Bool { true }
 
     func distance(_ x: Float, _ y: Float) -> Float {
         let qx = abs(x - cx) - hx + radius, qy = abs(y - cy) - hy + radius
@@ -179,28 +189,32 @@ struct SyntheticFaceRoundedBox: SyntheticFaceShape {
     var bounds: SyntheticFaceBox { SyntheticFaceBox(minX: cx - hx, minY: cy - hy, maxX: cx + hx, maxY: cy + hy) }
 }
 
-/// The side of a curve `y = base + curvature * x^2 + quartic * x^4 + slope * x + ragged * scallop(x / period)`:
-/// above it (smaller y) when `above`, else below. Used for hairlines and the top edge of beards;
+/// The side of a curve `y = base + vee * max(|x| - knee, 0) + curvature * x^2 + quartic * x^4 + slope * x
+/// + ragged * scallop(x / period)`: above it (smaller y) when `above`, else below. Used for hairlines
+/// and the top edge of beards;
 /// `scallop` is a row of parabolic arches (0 at multiples of the period, 1 between), which gives a
 /// fringe or beard edge its strands.
 struct SyntheticFaceCurveSide: SyntheticFaceShape {
-    let base: Float, curvature: Float, quartic: Float, slope: Float, ragged: Float, period: Float, above: Bool
+    let base: Float, vee: Float, knee: Float, curvature: Float, quartic: Float, slope: Float
+    let ragged: Float, period: Float, above: Bool
 
-    init(base: Float, curvature: Float = 0, quartic: Float = 0, slope: Float = 0, ragged: Float = 0,
-         period: Float = 1, above: Bool) {
-        self.base = base; self.curvature = curvature; self.quartic = quartic; self.slope = slope
+    init(base: Float, vee: Float = 0, knee: Float = 0, curvature: Float = 0, quartic: Float = 0, slope: Float = 0,
+         ragged: Float = 0, period: Float = 1, above: Bool) {
+        self.base = base; self.vee = vee; self.knee = knee
+        self.curvature = curvature; self.quartic = quartic; self.slope = slope
         self.ragged = ragged; self.period = period; self.above = above
     }
 
     func distance(_ x: Float, _ y: Float) -> Float {
         let x2 = x * x
-        var h = base + (curvature + quartic * x2) * x2 + slope * x
+        let outside = abs(x) - knee
+        var h = base + vee * max(outside, 0) + (curvature + quartic * x2) * x2 + slope * x
         if ragged != 0 {
             let u = x / period, t = u - u.rounded(.down)
             h += ragged * 4 * t * (1 - t)
         }
         let vertical = y - h
-        let slopeHere = (2 * curvature + 4 * quartic * x2) * x + slope
+        let slopeHere = (2 * curvature + 4 * quartic * x2) * x + slope + (outside <= 0 ? 0 : x < 0 ? -vee : vee)
         let d = vertical / (1 + slopeHere * slopeHere).squareRoot()
         return above ? d : -d
     }
@@ -221,6 +235,7 @@ struct SyntheticFaceIntersection<A: SyntheticFaceShape, B: SyntheticFaceShape>: 
         return da > Self.farOutside ? da : max(da, b.distance(x, y))
     }
     var bounds: SyntheticFaceBox { a.bounds.intersected(b.bounds) }
+    var isDistance: Bool { a.isDistance && b.isDistance }
 }
 
 /// Points inside either shape.
@@ -229,6 +244,7 @@ struct SyntheticFaceUnion<A: SyntheticFaceShape, B: SyntheticFaceShape>: Synthet
     init(_ a: A, _ b: B) { self.a = a; self.b = b }
     func distance(_ x: Float, _ y: Float) -> Float { min(a.distance(x, y), b.distance(x, y)) }
     var bounds: SyntheticFaceBox { a.bounds.union(b.bounds) }
+    var isDistance: Bool { a.isDistance && b.isDistance }
 }
 
 /// Points outside a shape (only meaningful inside an intersection, which bounds it).
@@ -236,6 +252,7 @@ struct SyntheticFaceOutside<A: SyntheticFaceShape>: SyntheticFaceShape {
     let a: A
     init(_ a: A) { self.a = a }
     func distance(_ x: Float, _ y: Float) -> Float { -a.distance(x, y) }
+    var isDistance: Bool { a.isDistance }
     var bounds: SyntheticFaceBox { .everything }
 }
 
@@ -243,5 +260,6 @@ struct SyntheticFaceOutside<A: SyntheticFaceShape>: SyntheticFaceShape {
 struct SyntheticFaceOutline<A: SyntheticFaceShape>: SyntheticFaceShape {
     let a: A, halfWidth: Float
     func distance(_ x: Float, _ y: Float) -> Float { abs(a.distance(x, y)) - halfWidth }
+    var isDistance: Bool { a.isDistance }
     var bounds: SyntheticFaceBox { a.bounds.expanded(by: halfWidth) }
 }
