@@ -39,21 +39,34 @@ extension Tensor {
         return result
     }
 
-    /// Source coordinates and weights of bilinear sampling along one axis.
-    static func bilinearTaps(input: Int, scale: Int) -> [(Int, Int, Float)] {
-        (0..<(input * scale)).map { o in
-            let source = max(0, (Float(o) + 0.5) / Float(scale) - 0.5)
+    /// Source coordinates and weights of bilinear sampling along one axis (align_corners=False).
+    static func bilinearTaps(input: Int, output: Int) -> [(Int, Int, Float)] {
+        let ratio = Float(input) / Float(output)
+        return (0..<output).map { o in
+            let source = max(0, (Float(o) + 0.5) * ratio - 0.5)
             let low = min(Int(source), input - 1)
             let high = min(low + 1, input - 1)
-            return (low, high, source - Float(low))
+            return (low, high, min(1, source - Float(low)))
         }
     }
 
     /// Bilinear upsampling by an integer factor.
     public static func upsampleBilinear(_ input: Tensor, scale: Int) -> Tensor {
         precondition(input.rank == 4 && scale >= 1, "upsampleBilinear needs NCHW and scale >= 1")
+        return resizeBilinear(input, height: input.shape[2] * scale, width: input.shape[3] * scale)
+    }
+
+    /// Gradient of bilinear upsampling.
+    public static func upsampleBilinearBackward(_ gradOutput: Tensor, inputShape: [Int], scale: Int) -> Tensor {
+        resizeBilinearBackward(gradOutput, inputShape: inputShape)
+    }
+
+    /// Bilinear resampling of NCHW images to `height x width` (PyTorch's `interpolate` with
+    /// `mode="bilinear", align_corners=False, antialias=False`).
+    public static func resizeBilinear(_ input: Tensor, height: Int, width: Int) -> Tensor {
+        precondition(input.rank == 4 && height >= 1 && width >= 1, "resizeBilinear needs NCHW and a positive size")
         let (planes, h, w) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
-        let (ys, xs) = (bilinearTaps(input: h, scale: scale), bilinearTaps(input: w, scale: scale))
+        let (ys, xs) = (bilinearTaps(input: h, output: height), bilinearTaps(input: w, output: width))
         let (ho, wo) = (ys.count, xs.count)
         return Tensor(shape: [input.shape[0], input.shape[1], ho, wo], unsafeUninitialized: { out in
             input.withUnsafeBufferPointer { x in
@@ -72,10 +85,10 @@ extension Tensor {
         })
     }
 
-    /// Gradient of bilinear upsampling.
-    public static func upsampleBilinearBackward(_ gradOutput: Tensor, inputShape: [Int], scale: Int) -> Tensor {
+    /// Gradient of bilinear resampling.
+    public static func resizeBilinearBackward(_ gradOutput: Tensor, inputShape: [Int]) -> Tensor {
         let (planes, h, w) = (inputShape[0] * inputShape[1], inputShape[2], inputShape[3])
-        let (ys, xs) = (bilinearTaps(input: h, scale: scale), bilinearTaps(input: w, scale: scale))
+        let (ys, xs) = (bilinearTaps(input: h, output: gradOutput.shape[2]), bilinearTaps(input: w, output: gradOutput.shape[3]))
         let (ho, wo) = (ys.count, xs.count)
         var result = Tensor(zeros: inputShape)
         result.withUnsafeMutableBufferPointer { dx in

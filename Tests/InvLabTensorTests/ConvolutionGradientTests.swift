@@ -64,6 +64,8 @@ struct ConvolutionGradientTests {
         let x = randomTensor([1, 2, 3, 4], seed: 30)
         check.check([x]) { $0[0].upsampleNearest(scale: 2) }
         check.check([x]) { $0[0].upsampleBilinear(scale: 2) }
+        check.check([x]) { $0[0].resizedBilinear(height: 5, width: 3) }
+        check.check([x]) { $0[0].resizedBilinear(height: 2, width: 7) }
         let up = Tensor.upsampleBilinear(Tensor(shape: [1, 1, 1, 2], scalars: [0, 1]), scale: 2)
         // PyTorch (align_corners=False): [0, 0.25, 0.75, 1].
         #expect(up.scalars[0..<4].map { $0 } == [0, 0.25, 0.75, 1])

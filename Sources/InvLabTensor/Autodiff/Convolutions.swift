@@ -69,6 +69,15 @@ extension Var {
         }
     }
 
+    /// Bilinear resampling to `height x width` (align_corners=False).
+    public func resizedBilinear(height: Int, width: Int) -> Var {
+        if shape[2] == height && shape[3] == width { return self }
+        let s = shape
+        return Var.record(Tensor.resizeBilinear(value, height: height, width: width), inputs: [self]) { g in
+            [Tensor.resizeBilinearBackward(g, inputShape: s)]
+        }
+    }
+
     public func upsampleBilinear(scale: Int) -> Var {
         let s = shape
         return Var.record(Tensor.upsampleBilinear(value, scale: scale), inputs: [self]) { g in

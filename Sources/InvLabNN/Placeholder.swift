@@ -1,1 +1,0 @@
-// Module InvLabNN: under construction in this session.
