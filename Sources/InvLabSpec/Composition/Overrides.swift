@@ -39,9 +39,17 @@ public func applyOverride(_ assignment: String, to root: Node, cache: SourceCach
 
 /// The YAML value of an override, relocated into the `--set` pseudo-file.
 private func parseOverrideValue(_ text: String, valueOffset: Int, line: Int, loader: YAMLLoader) throws -> Node {
+    let valueLength = text.unicodeScalars.count
+    let isSingleLine = !text.contains(where: \.isNewline)
     let relocate = { (location: SourceLocation) -> SourceLocation in
-        SourceLocation(file: overrideSourceName, line: line + location.line - 1,
-                       column: location.line == 1 ? location.column + valueOffset : location.column)
+        if location.line == 1 {
+            return SourceLocation(file: overrideSourceName, line: line, column: location.column + valueOffset)
+        }
+        if isSingleLine {
+            // libyaml reports the end of input on the line after the text: point past its end.
+            return SourceLocation(file: overrideSourceName, line: line, column: valueOffset + valueLength + 1)
+        }
+        return SourceLocation(file: overrideSourceName, line: line + location.line - 1, column: location.column)
     }
     if text.allSatisfy({ $0 == " " }) {
         return .null(at: relocate(SourceLocation(file: overrideSourceName, line: 1, column: 1)))
