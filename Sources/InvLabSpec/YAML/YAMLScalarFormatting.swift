@@ -67,9 +67,11 @@ enum YAMLScalarFormatting {
         return result + "\""
     }
 
-    /// Characters YAML allows unescaped in a document (c-printable minus the BOM).
+    /// Characters safe to write unescaped: YAML's c-printable minus the BOM and minus the
+    /// line and paragraph separators, which YAML 1.1 readers (libyaml) treat as line breaks.
     private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
+        case 0x2028, 0x2029: return false
         case 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFEFE, 0xFF00...0xFFFD, 0x10000...0x10FFFF: return true
         default: return false
         }
