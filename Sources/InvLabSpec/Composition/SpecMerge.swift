@@ -14,16 +14,19 @@ public func mergeSpec(_ child: Node, onto base: Node) -> Node {
     if let baseType = base["type"], let childType = child["type"], baseType != childType {
         return child
     }
+    let childPositions = Dictionary(childEntries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+    let baseKeys = Set(baseEntries.map(\.key))
     var merged: [MappingEntry] = []
     merged.reserveCapacity(baseEntries.count + childEntries.count)
     for baseEntry in baseEntries {
-        if let childEntry = childEntries.first(where: { $0.key == baseEntry.key }) {
+        if let position = childPositions[baseEntry.key] {
+            let childEntry = childEntries[position]
             merged.append(childEntry.replacingValue(with: mergeSpec(childEntry.value, onto: baseEntry.value)))
         } else {
             merged.append(baseEntry)
         }
     }
-    for childEntry in childEntries where !baseEntries.contains(where: { $0.key == childEntry.key }) {
+    for childEntry in childEntries where !baseKeys.contains(childEntry.key) {
         merged.append(childEntry)
     }
     return Node(.mapping(merged), at: child.location)

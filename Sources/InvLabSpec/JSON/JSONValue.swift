@@ -56,13 +56,15 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Order-sensitive equality (two objects with the same members in another order differ).
+    /// Order-sensitive equality (two objects with the same members in another order differ);
+    /// `.integer(1)` equals `.number(1.0)`, as in JSON.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(left), .bool(right)): return left == right
         case let (.integer(left), .integer(right)): return left == right
         case let (.number(left), .number(right)): return left == right || (left.isNaN && right.isNaN)
+        case let (.integer(left), .number(right)), let (.number(right), .integer(left)): return Double(left) == right
         case let (.string(left), .string(right)): return left == right
         case let (.array(left), .array(right)): return left == right
         case let (.object(left), .object(right)):

@@ -32,6 +32,12 @@ public struct Sweep: Sendable, Equatable {
         public let path: SpecPath
         /// The value.
         public let value: Node
+
+        /// Creates an assignment.
+        public init(path: SpecPath, value: Node) {
+            self.path = path
+            self.value = value
+        }
     }
 
     /// One point of the product.
@@ -40,6 +46,12 @@ public struct Sweep: Sendable, Equatable {
         public let index: Int
         /// One assignment per axis, in axis order.
         public let assignments: [Assignment]
+
+        /// Creates a trial.
+        public init(index: Int, assignments: [Assignment]) {
+            self.index = index
+            self.assignments = assignments
+        }
     }
 
     /// Most values one axis may have.
@@ -85,8 +97,9 @@ public struct Sweep: Sendable, Equatable {
     /// - Throws: `SpecError` if a key path cannot be followed in `root`; located at the sweep key.
     public func applying(_ trial: Trial, to root: Node) throws -> Node {
         var result = root
-        for assignment in trial.assignments {
-            let location = axes.first { $0.path == assignment.path }?.keyLocation
+        for (position, assignment) in trial.assignments.enumerated() {
+            let axis = axes.indices.contains(position) ? axes[position] : nil
+            let location = axis?.path == assignment.path ? axis?.keyLocation : nil
             result = try setting(assignment.path, to: assignment.value, in: result, at: location)
         }
         return result

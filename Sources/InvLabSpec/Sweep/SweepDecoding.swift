@@ -9,6 +9,7 @@ extension Sweep: SpecValue {
         }
         let errorsBefore = context.errorCount
         var axes: [Axis] = []
+        var firstLocations: [SpecPath: SourceLocation] = [:]
         for entry in entries {
             let entryPath = path.appending(entry.key)
             let target: SpecPath
@@ -21,12 +22,13 @@ extension Sweep: SpecValue {
             } catch {
                 continue
             }
-            if let earlier = axes.first(where: { $0.path == target }) {
+            if let earlier = firstLocations[target] {
                 context.report(.error("sweep key '\(entry.key)' addresses the same value as an earlier key",
                                       at: entry.keyLocation, path: entryPath,
-                                      notes: ["first swept at \(earlier.keyLocation)"]))
+                                      notes: ["first swept at \(earlier)"]))
                 continue
             }
+            firstLocations[target] = entry.keyLocation
             if let values = axisValues(entry.value, at: entryPath, context: &context) {
                 axes.append(Axis(path: target, keyLocation: entry.keyLocation, values: values))
             }

@@ -47,9 +47,13 @@ public struct SweepRange: SpecConfig, Sendable, Equatable {
         return count <= limit ? count : nil
     }
 
-    /// `from + i * step` for each point, rounded to 12 significant digits so that 0.15 prints
-    /// as `0.15`, not `0.15000000000000002`.
+    /// `from + i * step` for each point, rounded to 12 significant digits at the scale of the
+    /// range, so that 0.15 prints as `0.15`, not `0.15000000000000002`, and a point that should
+    /// be 0 is 0.
     public func values(count: Int) -> [Double] {
-        (0..<max(0, count)).map { YAMLNumberFormat.rounded(from + Double($0) * step, significantDigits: 12) }
+        let scale = max(abs(from), abs(to), abs(step))
+        return (0..<max(0, count)).map {
+            YAMLNumberFormat.rounded(from + Double($0) * step, significantDigits: 12, scale: scale)
+        }
     }
 }

@@ -88,12 +88,17 @@ public enum YAMLNumberFormat {
         return "\(value)"
     }
 
-    /// `value` rounded to `digits` significant decimal digits (so that `0.15000000000000002`
-    /// becomes `0.15`).
-    public static func rounded(_ value: Double, significantDigits digits: Int) -> Double {
-        guard value.isFinite, value != 0 else { return value }
-        let text = String(format: "%.\(max(1, digits))g", value)
-        return Double(text) ?? value
+    /// `value` rounded to `digits` significant decimal digits of `scale` (by default of the value
+    /// itself), so that `0.15000000000000002` becomes `0.15`, and, with the scale of a sweep
+    /// range, `5.6e-17` (from `-0.3 + 3 * 0.1`) becomes `0`.
+    public static func rounded(_ value: Double, significantDigits digits: Int, scale: Double? = nil) -> Double {
+        let magnitude = abs(scale ?? value)
+        guard value.isFinite, magnitude.isFinite, magnitude > 0 else { return value }
+        let decimals = max(1, digits) - 1 - Int(log10(magnitude).rounded(.down))
+        guard abs(decimals) <= 22 else { return value }
+        let power = pow(10.0, Double(abs(decimals)))
+        let result = decimals >= 0 ? (value * power).rounded() / power : (value / power).rounded() * power
+        return result == 0 ? 0 : result
     }
 
     /// Text for a number that should read naturally: integral values within ±10^15 as integers
