@@ -124,6 +124,14 @@ enum SyntheticFaceMath {
         sin(x + 1.5707963267948966)
     }
 
+    /// The fractional part x - floor(x) in [0, 1), for |x| < 2^31 (inlined, unlike floorf on
+    /// baseline x86-64).
+    @inline(__always)
+    static func fraction(_ x: Float) -> Float {
+        let t = x - Float(Int32(x))
+        return t < 0 ? t + 1 : t
+    }
+
     /// Clamps to [low, high].
     @inline(__always)
     static func clamp(_ x: Float, _ low: Float, _ high: Float) -> Float {

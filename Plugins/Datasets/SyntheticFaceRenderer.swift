@@ -108,13 +108,8 @@ struct SyntheticFacePainter {
 
     /// The face itself, shaded darker towards its rim and on the side away from the light.
     mutating func drawHead() {
-        let cy = p.headY + 0.05, rx = p.headWidth, ry = (p.headTop + p.headBottom) / 2
-        let lx = lightX
-        canvas.fill(head, p.skin, shade: { x, y in
-            let nx = x / rx, ny = (y - cy) / ry
-            let r2 = nx * nx + ny * ny
-            return 1.06 - 0.4 * max(r2 - 0.3, 0) + 0.18 * lx * nx
-        })
+        canvas.fill(head, p.skin, shade: HeadShading(cy: p.headY + 0.05, rx: p.headWidth,
+                                                     ry: (p.headTop + p.headBottom) / 2, light: lightX))
         // Cheekbone highlights.
         for side: Float in [-1, 1] {
             canvas.fill(SyntheticFaceEllipse(side * p.headWidth * 0.5, noseY - 0.05, 0.12, 0.08), p.skin.scaled(1.12),
@@ -165,17 +160,13 @@ struct SyntheticFacePainter {
             line, SyntheticFaceCurveSide(base: lowest, above: true)))
         let topY = p.headY - p.headTop - volume
         let span = p.eyeY - topY
-        canvas.fill(hair, p.hair, softness: 0.006, shade: { _, y in
-            // A soft sheen a little below the crown.
-            let t = (y - topY) / span - 0.25
-            return 0.9 + 0.25 * max(1 - 12 * t * t, 0)
-        })
+        canvas.fill(hair, p.hair, softness: 0.006, shade: HairSheen(top: topY, span: span))
         // A few faint strands for texture, clipped to the hair.
         for i in 0..<4 {
             let x = (Float(i) - 1.5) * p.headWidth * 0.35 + p.parting * 0.05
             let strand = SyntheticFaceStroke.curve((x * 0.4, topY + 0.04), (x * 1.2, topY + span * 0.3),
                                                    (x * 1.1, base + 0.05), widths: (0.002, 0.005, 0.002), segments: 5)
-            canvas.fill(SyntheticFaceIntersection(strand, hair), p.hair.scaled(0.75), opacity: 0.3)
+            canvas.fill(SyntheticFaceClipped(shape: strand, mask: hair), p.hair.scaled(0.75), opacity: 0.3)
         }
     }
 
@@ -218,5 +209,24 @@ struct SyntheticFacePainter {
     mutating func drawLens<S: SyntheticFaceShape>(_ lens: S, thickness: Float) {
         canvas.fill(lens, SyntheticFaceColor(1, 1, 1), opacity: 0.07)
         canvas.fill(SyntheticFaceOutline(a: lens, halfWidth: thickness), p.glassesFrame)
+    }
+}
+
+/// Rounded-head shading: brighter in the middle, darker towards the rim, and a little brighter on
+/// the side the light comes from.
+struct HeadShading: SyntheticFaceShading {
+    let cy: Float, rx: Float, ry: Float, light: Float
+    @inline(__always) func factor(_ x: Float, _ y: Float) -> Float {
+        let nx = x / rx, ny = (y - cy) / ry
+        return 1.06 - 0.4 * max(nx * nx + ny * ny - 0.3, 0) + 0.18 * light * nx
+    }
+}
+
+/// A soft band of sheen on the hair a quarter of the way from the crown to the eyes.
+struct HairSheen: SyntheticFaceShading {
+    let top: Float, span: Float
+    @inline(__always) func factor(_ x: Float, _ y: Float) -> Float {
+        let t = (y - top) / span - 0.25
+        return 0.9 + 0.25 * max(1 - 12 * t * t, 0)
     }
 }

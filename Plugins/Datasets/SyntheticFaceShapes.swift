@@ -4,7 +4,9 @@
 // distance to the outline near it (in face units). The canvas turns that into anti-aliased coverage
 // (distance over the local gradient gives the sub-pixel position of the edge), so every shape gets
 // smooth edges at any image size without supersampling. Fields only need to be exact in sign and
-// roughly distance-like (gradient magnitude between about 0.3 and 4) near the outline.
+// roughly distance-like: gradient magnitude between about 0.3 and 4 near the outline, and nowhere
+// changing faster than 4 times the distance moved (the canvas skips or fills whole tiles on that
+// promise).
 
 /// An axis-aligned box in face units; shapes report one so the canvas visits only nearby pixels.
 struct SyntheticFaceBox {
@@ -86,7 +88,7 @@ struct SyntheticFaceBumpyEllipse: SyntheticFaceShape {
         let norm = max(abs(u) + abs(v), 1e-6)
         let a = u / norm, b = v / norm
         let turn = (b >= 0 ? 1 - a : 3 + a) / 4            // in [0, 1) once around
-        let phase = turn * bumps, t = phase - phase.rounded(.down)
+        let t = SyntheticFaceMath.fraction(turn * bumps)
         return ellipse.distance(x, y) - amplitude * 4 * t * (1 - t)
     }
 
@@ -210,13 +212,12 @@ struct SyntheticFaceCurveSide: SyntheticFaceShape {
         let outside = abs(x) - knee
         var h = base + vee * max(outside, 0) + (curvature + quartic * x2) * x2 + slope * x
         if ragged != 0 {
-            let u = x / period, t = u - u.rounded(.down)
+            let t = SyntheticFaceMath.fraction(x / period)
             h += ragged * 4 * t * (1 - t)
         }
-        let vertical = y - h
-        let slopeHere = (2 * curvature + 4 * quartic * x2) * x + slope + (outside <= 0 ? 0 : x < 0 ? -vee : vee)
-        let d = vertical / (1 + slopeHere * slopeHere).squareRoot()
-        return above ? d : -d
+        // The vertical offset: at most sqrt(1 + slope^2) times the distance, which stays within the
+        // canvas's bound of 4 for the slopes hairlines and beards use (below about 3.5).
+        return above ? y - h : h - y
     }
 
     var bounds: SyntheticFaceBox { .everything }
@@ -245,6 +246,22 @@ struct SyntheticFaceUnion<A: SyntheticFaceShape, B: SyntheticFaceShape>: Synthet
     func distance(_ x: Float, _ y: Float) -> Float { min(a.distance(x, y), b.distance(x, y)) }
     var bounds: SyntheticFaceBox { a.bounds.union(b.bounds) }
     var isDistance: Bool { a.isDistance && b.isDistance }
+}
+
+/// A thin distance-field shape (a hair strand) masked by a larger region: inside where both are,
+/// with anti-aliasing only along the first shape's outline. The mask edge is hard, which is
+/// invisible for faint details, and far from the first shape the mask is not evaluated at all.
+/// Masked-out points report a small positive value (0.04, more than half a pixel at the usual
+/// sizes) so that they stay uncovered without making the canvas skip whole tiles because of the mask.
+struct SyntheticFaceClipped<A: SyntheticFaceShape, M: SyntheticFaceShape>: SyntheticFaceShape {
+    let shape: A, mask: M
+    func distance(_ x: Float, _ y: Float) -> Float {
+        let d = shape.distance(x, y)
+        if d > 0.04 { return d }
+        return mask.distance(x, y) < 0 ? d : 0.04
+    }
+    var bounds: SyntheticFaceBox { shape.bounds.intersected(mask.bounds) }
+    var isDistance: Bool { true }
 }
 
 /// Points outside a shape (only meaningful inside an intersection, which bounds it).

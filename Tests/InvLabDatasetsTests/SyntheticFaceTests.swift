@@ -118,6 +118,26 @@ struct SyntheticFaceTests {
         #expect(tones.max()! - tones.min()! > 0.4)
     }
 
+    /// True in optimised builds, where the generation-speed requirement applies.
+    static var isOptimized: Bool {
+        #if DEBUG
+        return false
+        #else
+        return true
+        #endif
+    }
+
+    @Test("40 identities x 10 images at 112 x 92 take well under a second (release builds)",
+          .enabled(if: SyntheticFaceTests.isOptimized))
+    func generationSpeed() {
+        let set = SyntheticFaces(identities: 40, imagesPerIdentity: 10, height: 112, width: 92, seed: 1)
+        let start = Date()
+        let batch = set.generate()
+        let seconds = Date().timeIntervalSince(start)
+        #expect(batch.images.shape == [400, 1, 112, 92])
+        #expect(seconds < 1, "generation took \(seconds) s")
+    }
+
     @Test("The preview is a valid binary PGM / PPM grid")
     func preview() throws {
         for channels in [1, 3] {
