@@ -45,7 +45,7 @@ struct DecodingTests {
         #expect(tv.idPath.description == "attack.regularizers[1].type")
         #expect(tv.idLocation == SourceLocation(file: "test.yaml", line: 15, column: 13))
         #expect(tv.options == (try parseYAML("{weight: 0.1}")))
-        let options = try decode(TotalVariationConfig.self, from: tv.options, at: tv.path)
+        let options = try tv.decodeOptions(as: TotalVariationConfig.self)
         #expect(options.weight == 0.1 && options.norm == .l1)
         #expect(spec.attack.regularizers[0].options.entries?.isEmpty == true)
         #expect(spec.defense?.id == "mid")

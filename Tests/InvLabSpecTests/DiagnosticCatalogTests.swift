@@ -31,10 +31,8 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
         for file in files { directory.write(file.name, bytes: file.bytes) }
         let cache = SourceCache()
         let rendered = renderedError(cache: cache) {
-            var root = try SpecComposer(cache: cache).compose(file: directory.path + "/" + files[0].name)
-            for assignment in overrides {
-                root = try applyOverride(assignment, to: root, cache: cache)
-            }
+            let root = try SpecComposer(cache: cache).compose(file: directory.path + "/" + files[0].name,
+                                                              overrides: overrides)
             _ = try decodeTestSpec(root)
         }
         return rendered.map(directory.anonymized)

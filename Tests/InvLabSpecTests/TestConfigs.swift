@@ -112,7 +112,7 @@ func decodeTestSpec(_ node: Node) throws -> TestSpec {
     for plugin in spec?.attack.regularizers ?? [] {
         switch plugin.id {
         case "total_variation":
-            _ = decode(TotalVariationConfig.self, from: plugin.options, at: plugin.path, context: &context)
+            _ = plugin.decodeOptions(as: TotalVariationConfig.self, context: &context)
         case "l2":
             _ = decode(L2Config.self, from: plugin.options, at: plugin.path, context: &context)
         default:

@@ -27,6 +27,18 @@ public struct SpecComposer: Sendable {
         try compose(file: file, chain: [])
     }
 
+    /// The composed tree of the spec at `file` with command-line overrides applied in order
+    /// (see `applyOverride(_:to:cache:loader:)`); the overrides are recorded in `cache` so
+    /// diagnostics can quote them.
+    /// - Throws: `SpecError` from composition, or from the first override that fails.
+    public func compose(file: String, overrides: [String]) throws -> Node {
+        var root = try compose(file: file)
+        for assignment in overrides {
+            root = try applyOverride(assignment, to: root, cache: cache, loader: loader)
+        }
+        return root
+    }
+
     /// One file of the chain; `chain` lists the files that inherit it, outermost first.
     private func compose(file: String, chain: [(display: String, identity: String)]) throws -> Node {
         let node = try loader.load(file: file, cache: cache)

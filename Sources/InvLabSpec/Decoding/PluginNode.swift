@@ -31,6 +31,18 @@ public struct PluginNode: SpecValue, Sendable, Equatable {
     /// The path of the `type` key, for "unknown plugin" diagnostics.
     public var idPath: SpecPath { path.appending("type") }
 
+    /// The plugin's options decoded as its configuration type, with diagnostics at the
+    /// options' own key paths (e.g. `attack.regularizers[1].weight`); nil after recording them.
+    public func decodeOptions<C: SpecValue>(as type: C.Type, context: inout DecodingContext) -> C? {
+        C.decode(options, at: path, context: &context)
+    }
+
+    /// The plugin's options decoded as its configuration type.
+    /// - Throws: `SpecError` with every problem in the options.
+    public func decodeOptions<C: SpecValue>(as type: C.Type) throws -> C {
+        try InvLabSpec.decode(C.self, from: options, at: path)
+    }
+
     public static func decode(_ node: Node, at path: SpecPath, context: inout DecodingContext) -> PluginNode? {
         if let id = node.stringValue {
             guard !id.isEmpty else {

@@ -6,7 +6,9 @@
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// How serious a diagnostic is: errors stop a run, warnings do not.
     public enum Severity: String, Sendable, Equatable {
+        /// The spec cannot be used as written.
         case error
+        /// Worth a look, but the run can go on.
         case warning
     }
 

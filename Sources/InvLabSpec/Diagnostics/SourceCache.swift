@@ -37,6 +37,13 @@ public final class SourceCache: @unchecked Sendable {
         return lines[line - 1]
     }
 
+    /// Every line of `file`, without line breaks; nil if unknown.
+    public func lines(of file: String) -> [String]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return linesByFile[file]
+    }
+
     /// The files whose text is known, sorted.
     public var files: [String] {
         lock.lock()

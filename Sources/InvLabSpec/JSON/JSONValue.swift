@@ -1,14 +1,18 @@
 /// A JSON document with ordered object keys: what JSON Schema fragments and `run.json` are
 /// built from. Serialization is deterministic (see `serialized(pretty:)`).
 public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// An exact integer (printed without a fraction).
     case integer(Int)
     /// A floating-point number (integral values print without `.0`; NaN and infinities print
     /// as `null`, since JSON cannot express them).
     case number(Double)
+    /// A string (escaped on output).
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in insertion order; keys should be unique.
     case object([(key: String, value: JSONValue)])

@@ -7,8 +7,11 @@
 public struct Node: Sendable, Equatable, CustomStringConvertible {
     /// What a node holds.
     public enum Content: Sendable {
+        /// A leaf value.
         case scalar(Scalar)
+        /// A list, in order.
         case sequence([Node])
+        /// A mapping, in source order (keys unique when loaded from a file).
         case mapping([MappingEntry])
     }
 
@@ -219,7 +222,16 @@ public struct Scalar: Sendable, Equatable {
 
 /// How a scalar was written; only plain scalars are resolved to non-string types.
 public enum ScalarStyle: Sendable, Equatable {
-    case plain, singleQuoted, doubleQuoted, literal, folded
+    /// Unquoted: resolved with the core schema.
+    case plain
+    /// `'text'`.
+    case singleQuoted
+    /// `"text"`.
+    case doubleQuoted
+    /// `|` block.
+    case literal
+    /// `>` block.
+    case folded
 }
 
 extension ScalarValue {

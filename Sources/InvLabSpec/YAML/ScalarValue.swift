@@ -6,10 +6,15 @@
 /// Quoted and block scalars are always strings. Explicit `!!str`, `!!int`, `!!float`, `!!bool`
 /// and `!!null` tags force a type.
 public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
+    /// `null`, `Null`, `NULL`, `~`, or nothing.
     case null
+    /// `true`/`false` in three capitalisations.
     case bool(Bool)
+    /// A decimal, `0o` octal or `0x` hexadecimal integer that fits in 64 bits.
     case int(Int)
+    /// A decimal float, `.inf` or `.nan` (synthesized `==` follows IEEE: NaN != NaN).
     case float(Double)
+    /// Everything else, and every quoted or block scalar.
     case string(String)
 
     /// Resolves the text of a plain scalar with the core schema. An integer too large for
@@ -71,7 +76,16 @@ public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
 
 /// The explicit tags a spec may use on scalars (`!!str 42`).
 public enum ScalarTag: String, Sendable, Equatable, CaseIterable {
-    case str, int, float, bool, null
+    /// `!!str` (also the non-specific tag `!`).
+    case str
+    /// `!!int`.
+    case int
+    /// `!!float` (integers are accepted and converted).
+    case float
+    /// `!!bool`.
+    case bool
+    /// `!!null`.
+    case null
 
     /// The tag for libyaml's resolved tag text (`tag:yaml.org,2002:int`), or `!` (non-specific,
     /// meaning string); nil for any other tag.
