@@ -128,6 +128,16 @@ struct LoaderTests {
             .map(directory.anonymized) == "error: cannot read spec file '$DIR': it is a directory")
     }
 
+    @Test("a document marker without content counts as an empty file; a bare scalar is a document")
+    func emptyDocument() throws {
+        for text in ["---\n", "--- # nothing\n...\n", "\n\n"] {
+            #expect(renderedError(cache: SourceCache()) { _ = try parseYAML(text) }
+                == "test.yaml:1:1: error: spec file is empty: expected a mapping that starts with 'version: 1'")
+        }
+        #expect(try parseYAML("hello").stringValue == "hello")
+        #expect(try parseYAML("--- ''").stringValue == "")
+    }
+
     @Test("control characters rejected by libyaml's reader become a located diagnostic")
     func controlCharacter() {
         let message = renderedError(cache: SourceCache()) { _ = try parseYAML("a: 1\nb: x\u{7}y\n") }

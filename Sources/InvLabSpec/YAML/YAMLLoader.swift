@@ -57,11 +57,17 @@ public struct YAMLLoader: Sendable {
         }
         let diagnostics = builder.diagnostics + (fatal.map { [$0] } ?? [])
         if !diagnostics.isEmpty { throw SpecError(diagnostics) }
-        guard builder.documentCount > 0, let root = builder.root else {
+        guard builder.documentCount > 0, let root = builder.root, !Self.isEmptyDocument(root) else {
             throw SpecError(.error("spec file is empty: expected a mapping that starts with 'version: 1'",
                                    at: SourceLocation(file: file, line: 1, column: 1)))
         }
         return root
+    }
+
+    /// A document with no content at all (`---` alone): an untagged, unquoted empty scalar.
+    private static func isEmptyDocument(_ root: Node) -> Bool {
+        guard let scalar = root.scalar else { return false }
+        return scalar.text.isEmpty && scalar.style == .plain && scalar.tag == nil
     }
 
     /// The file's bytes, refusing missing files, directories and files over the size limit
