@@ -129,9 +129,9 @@ struct SyntheticFaceCanvas {
         // Partial coverage needs |f / |grad f|| < edge / 2, so |f| < edge / 2 * (largest gradient).
         let edge = max(pixelSize, softness), band = (exact ? 0.5 : 0.5 * Self.lipschitz) * edge
         let h = pixelSize * 0.5
-        // Farthest pixel centre from a tile's centre pixel is 2.9 pixels; the yaw warp and rotation
-        // stretch face units by less than 25 %.
-        let tile = 2.9 * 1.25 * pixelSize
+        // Farthest pixel centre from a tile's centre pixel is 2.9 pixels; rotation keeps distances
+        // and the yaw warp stretches them by at most 1 + 2 * 0.11 * 0.8 / 0.64 = 1.275.
+        let tile = 2.9 * 1.3 * pixelSize
         let skipBeyond = band + (exact ? 1 : Self.lipschitz) * tile
         let fillBelow = -(band + (exact ? 3 : Self.lipschitz) * tile)
         let values = SyntheticFaceCanvas.components(color, channels: channels)

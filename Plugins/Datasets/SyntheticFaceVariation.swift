@@ -68,21 +68,24 @@ public struct SyntheticFaceVariation: Sendable, Equatable {
     public init(identity: Int, image: Int, seed: UInt64, strength: Float = 1) {
         var rng = SyntheticFaceRandom(seed: seed, stream: [0x7A, identity, image])
         let k = max(strength, 0)
-        rotation = rng.centered(0.12) * k
-        shiftX = rng.centered(0.03) * k
-        shiftY = rng.centered(0.03) * k
-        scale = 1 + rng.centered(0.06) * k
-        yaw = SyntheticFaceMath.clamp(rng.centered(0.8) * k, -1, 1)
+        // Every draw happens whatever the strength, so the stream stays aligned; the clamps keep
+        // large strengths from turning faces upside down, inside out or black.
+        func bounded(_ value: Float, _ low: Float, _ high: Float) -> Float { SyntheticFaceMath.clamp(value, low, high) }
+        rotation = bounded(rng.centered(0.12) * k, -0.5, 0.5)
+        shiftX = bounded(rng.centered(0.03) * k, -0.15, 0.15)
+        shiftY = bounded(rng.centered(0.03) * k, -0.15, 0.15)
+        scale = bounded(1 + rng.centered(0.06) * k, 0.7, 1.3)
+        yaw = bounded(rng.centered(0.8) * k, -1, 1)
 
-        smile = rng.centered(0.025) * k
-        eyeOpenness = SyntheticFaceMath.clamp(1 + rng.centered(0.35) * k, 0.25, 1.3)
-        browRaise = rng.centered(0.025) * k
+        smile = bounded(rng.centered(0.025) * k, -0.05, 0.06)
+        eyeOpenness = bounded(1 + rng.centered(0.35) * k, 0.25, 1.3)
+        browRaise = bounded(rng.centered(0.025) * k, -0.05, 0.05)
 
         lightAngle = rng.uniform(0, 6.2831855)
-        lightStrength = rng.uniform(0, 0.2) * k
-        brightness = 1 + rng.centered(0.1) * k
-        contrast = 1 + rng.centered(0.12) * k
-        blur = SyntheticFaceMath.clamp(rng.uniform(0, 0.7) * k, 0, 1)
-        noise = rng.uniform(0.005, 0.03) * k
+        lightStrength = bounded(rng.uniform(0, 0.2) * k, 0, 0.6)
+        brightness = bounded(1 + rng.centered(0.1) * k, 0.5, 1.5)
+        contrast = bounded(1 + rng.centered(0.12) * k, 0.5, 1.5)
+        blur = bounded(rng.uniform(0, 0.7) * k, 0, 1)
+        noise = bounded(rng.uniform(0.005, 0.03) * k, 0, 0.15)
     }
 }

@@ -91,6 +91,14 @@ struct SyntheticFaceTests {
         }
     }
 
+    @Test("variationStrength 0 renders every image of an identity identically")
+    func noVariation() {
+        let set = SyntheticFaces(identities: 2, imagesPerIdentity: 3, height: 30, width: 24, seed: 4,
+                                 variationStrength: 0)
+        #expect(set.image(identity: 1, image: 0) == set.image(identity: 1, image: 2))
+        #expect(set.image(identity: 0, image: 0) != set.image(identity: 1, image: 0))
+    }
+
     @Test("identityOffset selects identities disjoint from the unshifted ones")
     func offsetIdentitiesAreDisjoint() {
         let plain = SyntheticFaces(identities: 10, imagesPerIdentity: 1, height: 28, width: 24, seed: 5)
