@@ -40,7 +40,7 @@ public struct ORLRepairReport: Codable, Equatable, Sendable {
     /// Stable, pretty JSON (sorted keys) for the cache and for run records.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 }

@@ -81,7 +81,8 @@ public enum PGMRepair {
     /// Sum over the image of |pixel(x, y+1) - pixel(x, y)|: small for natural images, large
     /// when part of the image is shifted sideways.
     public static func verticalRoughness(_ pixels: [UInt8], width: Int, height: Int) -> Int {
-        guard width > 0, height > 1, pixels.count >= width * height else { return 0 }
+        guard width > 0, height > 1, case let (size, overflow) = width.multipliedReportingOverflow(by: height),
+              !overflow, pixels.count >= size else { return 0 }
         var total = 0
         for index in 0..<(width * (height - 1)) {
             total += abs(Int(pixels[index + width]) - Int(pixels[index]))

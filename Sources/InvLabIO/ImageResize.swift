@@ -18,12 +18,16 @@ extension Image {
         guard newWidth > 0, newHeight > 0 else {
             throw ImageError("cannot resize to an empty size \(newWidth)x\(newHeight)")
         }
+        guard let outputCount = CheckedArithmetic.product([channels, newWidth, newHeight]),
+              outputCount <= ReadLimits.standard.maxImagePixels * 3 else {
+            throw ImageError("cannot resize to \(newWidth)x\(newHeight): more than \(ReadLimits.standard.maxImagePixels) pixels")
+        }
         if newWidth == width && newHeight == height { return self }
         var chosen = method
         if method == .automatic { chosen = (newWidth <= width && newHeight <= height) ? .area : .bilinear }
         let columnTaps = Self.taps(from: width, to: newWidth, method: chosen)
         let rowTaps = Self.taps(from: height, to: newHeight, method: chosen)
-        var output = [Float](repeating: 0, count: channels * newWidth * newHeight)
+        var output = [Float](repeating: 0, count: outputCount)
         var rowBuffer = [Float](repeating: 0, count: height * newWidth)
         for c in 0..<channels {
             // Horizontal pass: height x width -> height x newWidth.

@@ -24,13 +24,13 @@ public enum JPEGDecoder {
         guard width > 0, height > 0 else {
             throw fail.error("JPEG header is incomplete: no frame header with the image size before the data ends")
         }
-        try limits.checkImage(width: Int(width), height: Int(height), fail)
+        let channels = colourspace == Int32(TJCS_GRAY.rawValue) ? 1 : 3
+        let bufferSize = try limits.checkImage(width: Int(width), height: Int(height), channels: channels, fail)
         if colourspace == Int32(TJCS_CMYK.rawValue) || colourspace == Int32(TJCS_YCCK.rawValue) {
             throw fail.error("CMYK JPEG is not supported, expected greyscale or colour (convert it to RGB first)")
         }
-        let channels = colourspace == Int32(TJCS_GRAY.rawValue) ? 1 : 3
         let pixelFormat = channels == 1 ? TJPF_GRAY : TJPF_RGB
-        var output = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)
+        var output = [UInt8](repeating: 0, count: bufferSize)
         let status = bytes.withUnsafeMutableBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
                 tjDecompress2(handle, input.baseAddress, UInt(input.count), out.baseAddress,

@@ -22,17 +22,17 @@ public enum PNGCodec {
             png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count)
         }
         guard began != 0 else { throw fail.error("cannot read PNG header: \(message(of: &image))") }
-        try limits.checkImage(width: Int(image.width), height: Int(image.height), fail)
         let width = Int(image.width)
         let height = Int(image.height)
         let isColour = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
         let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
         let channels = isColour ? 3 : 1
         let stored = channels + (hasAlpha ? 1 : 0)
+        let bufferSize = try limits.checkImage(width: width, height: height, channels: stored, fail)
         image.format = (isColour ? UInt32(PNG_FORMAT_RGB) : UInt32(PNG_FORMAT_GRAY))
             | (hasAlpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
-        var buffer = [UInt8](repeating: 0, count: width * height * stored)
+        var buffer = [UInt8](repeating: 0, count: bufferSize)
         let finished = buffer.withUnsafeMutableBytes { raw in
             png_image_finish_read(&image, nil, raw.baseAddress, 0, nil)
         }

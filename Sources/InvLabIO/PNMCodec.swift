@@ -13,9 +13,7 @@ public enum PNMCodec {
         let header = try PNMHeader.parse(bytes, path: path)
         let kind = header.kind
         let fail = FormatErrorFactory(path: path, format: kind.formatName)
-        try limits.checkImage(width: header.width, height: header.height, fail)
-        // Limits bound width*height by 1e8, so this product cannot overflow.
-        let sampleCount = header.width * header.height * kind.channels
+        let sampleCount = try limits.checkImage(width: header.width, height: header.height, channels: kind.channels, fail)
         let samples = kind.isBinary
             ? try binarySamples(bytes, header, sampleCount: sampleCount, fail)
             : try asciiSamples(bytes, header, sampleCount: sampleCount, fail)
@@ -31,7 +29,9 @@ public enum PNMCodec {
 
     private static func binarySamples(_ bytes: [UInt8], _ header: PNMHeader, sampleCount: Int,
                                       _ fail: FormatErrorFactory) throws -> [Int] {
-        let expected = sampleCount * header.bytesPerSample
+        guard let expected = CheckedArithmetic.multiply(sampleCount, header.bytesPerSample) else {
+            throw fail.error("\(header.kind.formatName) image is too large to address")
+        }
         let actual = bytes.count - header.payloadOffset
         guard actual == expected else {
             let factors = "\(header.width)*\(header.height)*\(header.kind.channels)"

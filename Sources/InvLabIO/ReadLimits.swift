@@ -44,17 +44,21 @@ public struct ReadLimits: Sendable, Equatable {
 }
 
 extension ReadLimits {
-    /// Rejects image dimensions outside the limits (zero, too wide/high, too many pixels).
-    func checkImage(width: Int, height: Int, _ fail: FormatErrorFactory) throws {
+    /// Rejects image dimensions outside the limits (zero, too wide/high, too many pixels) and
+    /// returns the number of samples `width * height * channels`.
+    @discardableResult
+    func checkImage(width: Int, height: Int, channels: Int = 1, _ fail: FormatErrorFactory) throws -> Int {
         guard width > 0, height > 0 else {
             throw fail.error("image size \(width)x\(height) is empty, expected positive width and height")
         }
         guard width <= maxImageDimension, height <= maxImageDimension else {
             throw fail.error("image size \(width)x\(height) exceeds the limit of \(maxImageDimension) pixels per side")
         }
-        guard let pixels = CheckedArithmetic.multiply(width, height), pixels <= maxImagePixels else {
+        guard let pixels = CheckedArithmetic.multiply(width, height), pixels <= maxImagePixels,
+              let samples = CheckedArithmetic.multiply(pixels, channels) else {
             throw fail.error("image size \(width)x\(height) exceeds the limit of \(maxImagePixels) pixels")
         }
+        return samples
     }
 
     /// Validates a tensor shape and returns its element count and stored byte size
