@@ -61,12 +61,18 @@ public enum NPYFile {
         case 1: shapeText = "(\(tensor.shape[0]),)"
         default: shapeText = "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         }
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
-        let version: UInt8 = header.utf8.count + 11 <= 65535 ? 1 : 2
-        let prefixLength = version == 1 ? 10 : 12
+        let dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
         // Pad with spaces so the data starts at a multiple of 64 bytes, ending the header with '\n'.
-        let unpadded = prefixLength + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        func padded(prefixLength: Int) -> String {
+            let unpadded = prefixLength + dictionary.utf8.count + 1
+            return dictionary + String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        }
+        var header = padded(prefixLength: 10)
+        var version: UInt8 = 1
+        if header.utf8.count > 65535 {  // version 1.0 stores the header length in 2 bytes
+            version = 2
+            header = padded(prefixLength: 12)
+        }
         let length = header.utf8.count
         var data = Data(magic + [version, 0])
         let lengthBytes = version == 1 ? 2 : 4

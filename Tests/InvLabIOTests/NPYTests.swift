@@ -23,6 +23,11 @@ struct NPYTests {
         #expect(try NPYFile.decode(data, path: "r.npy") == tensor)
         #expect(try NPYFile.decode(NPYFile.encode(Tensor(shape: [], scalars: [3])), path: "s.npy").shape == [])
         #expect(try NPYFile.decode(NPYFile.encode(Tensor(shape: [4], scalars: [1, 2, 3, 4])), path: "v.npy").shape == [4])
+        // A shape too long for a version 1.0 header switches to version 2.0.
+        let manyAxes = Tensor(shape: [Int](repeating: 1, count: 25_000), scalars: [5])
+        let wide = NPYFile.encode(manyAxes)
+        #expect(wide[6] == 2)
+        #expect(try NPYFile.decode(wide, path: "w.npy") == manyAxes)
     }
 
     @Test("dtypes, byte orders, versions, odd whitespace, Fortran order")
