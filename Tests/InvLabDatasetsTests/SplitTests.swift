@@ -1,4 +1,6 @@
+import Foundation
 import InvLabDatasets
+import InvLabTensor
 import Testing
 
 @Suite("Seeded data set splits")
@@ -51,6 +53,27 @@ struct SplitTests {
         expectDatasetError("cannot take 35 private and 10 public identities from 40 (each part needs at least one, "
             + "and together at most 40)") {
             _ = try DatasetSplits.identityDisjoint(labels: labels, privateIdentities: 35, publicIdentities: 10, seed: 7)
+        }
+    }
+
+    @Test("split records encode to JSON for run.json; subsets follow the indices")
+    func recordsAndSubsets() throws {
+        let split = try DatasetSplits.perIdentity(labels: [0, 0, 1, 1, 1], trainPerIdentity: 1, testPerIdentity: 1, seed: 3)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(split.record), as: UTF8.self)
+        #expect(json.hasPrefix(#"{"counts":{"test":2,"train":2},"identities":{},"kind":"per_identity","#))
+        #expect(try JSONDecoder().decode(SplitRecord.self, from: Data(json.utf8)) == split.record)
+
+        let set = try LabeledImages(images: Tensor(shape: [5, 1, 1, 1], scalars: [0, 0.25, 0.5, 0.75, 1]),
+                                    labels: [0, 0, 1, 1, 1], classNames: ["a", "b"], source: "five pixels")
+        let train = try set.subset(split.train)
+        #expect(train.labels == [0, 1] && train.images.shape == [2, 1, 1, 1])
+        #expect(train.images.scalars == split.train.map { Float($0) / 4 })
+        expectDatasetError("five pixels: index 9 is outside 0..<5") { _ = try set.subset([9]) }
+        expectDatasetError("five pixels: label 2 is outside 0..<2 (the number of class names)") {
+            _ = try LabeledImages(images: Tensor(shape: [1, 1, 1, 1], scalars: [0]), labels: [2], classNames: ["a", "b"],
+                                  source: "five pixels")
         }
     }
 }
