@@ -42,14 +42,16 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "InvLabCTurboJPEG", path: "Sources/InvLabCTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "InvLabCLibc", path: "Sources/InvLabCLibc"),
         .systemLibrary(name: "InvLabCZlib", path: "Sources/InvLabCZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Engine
         .target(name: "InvLabSpec", dependencies: ["InvLabCYAML"]),
-        .target(name: "InvLabTensor", dependencies: ["InvLabCBLAS"]),
+        .target(name: "InvLabTensor", dependencies: ["InvLabCBLAS", "InvLabCLibc"]),
         .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
         .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
+        .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO"]),
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
@@ -70,7 +72,7 @@ let package = Package(
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer",
         ]),
         .target(name: "InvLabCLI", dependencies: [
-            "InvLabCore", "InvLabBuiltins",
+            "InvLabCore", "InvLabBuiltins", "InvLabBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "invlab", dependencies: ["InvLabCLI"]),

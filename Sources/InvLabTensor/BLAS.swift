@@ -8,9 +8,11 @@ import InvLabCBLAS
 /// two engine threads each running a single-threaded product use both cores. Large products are
 /// split by `parallelGEMM` across `Parallel.threads`.
 public enum BLAS {
-    /// Runs once, before the first product: makes OpenBLAS single-threaded.
+    /// Runs once, before the first product: makes OpenBLAS single-threaded and tunes the
+    /// allocator (see `MemoryTuning`).
     private static let configured: Bool = {
         openblas_set_num_threads(1)
+        MemoryTuning.apply()
         return true
     }()
 

@@ -1,1 +1,3 @@
-print("invlab")
+import InvLabCLI
+
+InvlabMain.run()

@@ -18,6 +18,9 @@ public struct TrainingSettings: Sendable {
     /// Weights of auxiliary losses that layers record (e.g. `["kl": 0.01]` for MID).
     public var auxiliaryWeights: [String: Float] = [:]
     public var seed: UInt64 = 0
+    /// When set, builds the optimizer instead of `optimizer` (e.g. from an optimizer plugin);
+    /// the schedule scales its initial learning rate.
+    public var makeOptimizer: (@Sendable () -> any Optimizer)?
 
     public init() {}
 }
@@ -31,6 +34,12 @@ public struct EpochReport: Sendable, Equatable {
     public var validationLoss: Float?
     public var validationAccuracy: Float?
     public var learningRate: Float
+}
+
+/// Training stopped because the caller asked it to (e.g. the user pressed Ctrl-C).
+public struct TrainingInterrupted: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "training interrupted" }
 }
 
 /// Mini-batch training of a classifier network by cross-entropy (plus weighted auxiliary losses).
@@ -48,12 +57,13 @@ public struct ClassifierTrainer {
     /// per epoch run. Throws `NumericalFault` if the loss stops being finite.
     @discardableResult
     public func train(_ network: inout Network, images: Tensor, labels: [Int],
+                      shouldStop: () -> Bool = { false },
                       progress: (EpochReport) -> Void = { _ in }) throws -> [EpochReport] {
         precondition(images.shape[0] == labels.count, "training: \(labels.count) labels for \(images.shape[0]) images")
         var generator = SeededGenerator(seed: settings.seed)
         let (trainIndices, validationIndices) = validationSplit(labels: labels, generator: &generator)
-        var optimizer = settings.optimizer.make()
-        let baseRate = settings.optimizer.learningRate
+        var optimizer = settings.makeOptimizer?() ?? settings.optimizer.make()
+        let baseRate = optimizer.learningRate
         var reports: [EpochReport] = []
         var best: (loss: Float, state: ModelState)?
         var epochsSinceBest = 0
@@ -65,6 +75,7 @@ public struct ClassifierTrainer {
             var lossTotal: Double = 0, correct = 0
             var start = 0
             while start < order.count {
+                if shouldStop() { throw TrainingInterrupted() }
                 let batch = Array(order[start..<min(start + settings.batchSize, order.count)])
                 start += settings.batchSize
                 // Batch norm needs more than one sample; a trailing single sample is skipped.

@@ -1,0 +1,9 @@
+import InvLabCore
+
+/// Registers every plugin of this module.
+public enum InvLabAttacksModule {
+    public static let name = "InvLabAttacks"
+
+    public static func register(into registries: inout Registries) throws {
+    }
+}

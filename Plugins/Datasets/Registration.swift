@@ -1,0 +1,9 @@
+import InvLabCore
+
+/// Registers every plugin of this module.
+public enum InvLabDatasetsModule {
+    public static let name = "InvLabDatasets"
+
+    public static func register(into registries: inout Registries) throws {
+    }
+}

@@ -1,0 +1,9 @@
+import InvLabCore
+
+/// Registers every plugin of this module.
+public enum InvLabGeneratorsModule {
+    public static let name = "InvLabGenerators"
+
+    public static func register(into registries: inout Registries) throws {
+    }
+}

@@ -1,0 +1,9 @@
+import InvLabCore
+
+/// Registers every plugin of this module.
+public enum InvLabOptimizersModule {
+    public static let name = "InvLabOptimizers"
+
+    public static func register(into registries: inout Registries) throws {
+    }
+}

@@ -1,0 +1,9 @@
+import InvLabCore
+
+/// Registers every plugin of this module.
+public enum InvLabRecognizersModule {
+    public static let name = "InvLabRecognizers"
+
+    public static func register(into registries: inout Registries) throws {
+    }
+}

@@ -1,1 +1,0 @@
-// Module InvLabBuiltins: under construction in this session.

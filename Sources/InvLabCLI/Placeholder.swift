@@ -1,1 +1,0 @@
-// Module InvLabCLI: under construction in this session.

@@ -1,0 +1,92 @@
+import Foundation
+import InvLabNN
+import InvLabTensor
+
+/// What a model publishes for a batch of images: class probabilities, and logits where the
+/// model has them. Both are differentiable values in the attacker's computation.
+public struct ModelOutput {
+    public var probabilities: Var
+    /// Raw logits, when the published model exposes them (a plain network does; a mixture of
+    /// two softmax outputs, such as the dummy defense, does not).
+    public var logits: Var?
+
+    public init(probabilities: Var, logits: Var?) {
+        self.probabilities = probabilities
+        self.logits = logits
+    }
+
+    /// Logits, or log-probabilities where the model publishes probabilities only (they differ
+    /// from logits by a per-row constant, which no softmax-based loss can see).
+    public var logitsOrLogProbabilities: Var {
+        logits ?? probabilities.clamped(to: 1e-12...1).log()
+    }
+}
+
+/// Synthetic identities standing for the classes (the dummy defense's decoys): the images for
+/// class `k` are `images[k]` (`n x C x H x W`).
+public struct DecoyImages: Sendable {
+    public var images: [Tensor]
+    public init(images: [Tensor]) { self.images = images }
+}
+
+/// The model an attacker sees: a deployed recognizer with whatever defense wraps it.
+///
+/// `output(_:)` is the computation the attacker differentiates; a defense that is not
+/// differentiable states what gradient it lets through. `query(_:)` is what a prediction API
+/// returns (after every output defense) and is what accuracy is measured on.
+public protocol PublishedModel {
+    var classes: Int { get }
+    /// Input shape (C, H, W).
+    var inputShape: [Int] { get }
+    /// The attacker's differentiable view of the outputs.
+    func output(_ x: Var) -> ModelOutput
+    /// Published probabilities for a batch (no gradient).
+    func query(_ x: Tensor) -> Tensor
+    /// One line: what this model is (e.g. `dummy_recognizer(lambda 0.25) of cnn`).
+    var summary: String { get }
+    /// Decoy identities, when a defense planted them.
+    var decoys: DecoyImages? { get }
+}
+
+extension PublishedModel {
+    public var decoys: DecoyImages? { nil }
+
+    /// Published predictions (argmax) for a batch, computed in chunks.
+    public func predictions(_ x: Tensor, batchSize: Int = 256) -> [Int] {
+        var result: [Int] = []
+        var start = 0
+        while start < x.shape[0] {
+            let end = min(start + batchSize, x.shape[0])
+            result += query(x.slice(alongAxis: 0, start..<end)).argmaxRows()
+            start = end
+        }
+        return result
+    }
+
+    /// Share of `set` that the model classifies correctly.
+    public func accuracy(on set: LabeledSet) -> Double {
+        guard set.count > 0 else { return 0 }
+        return Double(zip(predictions(set.images), set.labels).filter { $0 == $1 }.count) / Double(set.count)
+    }
+}
+
+/// A trained network published as it is: softmax of its logits.
+public struct NetworkModel: PublishedModel {
+    public var network: Network
+    public var classes: Int
+    public init(_ network: Network) {
+        self.network = network
+        self.classes = network.outputShape(batch: 1).last ?? 0
+    }
+
+    public var inputShape: [Int] { network.inputShape }
+
+    public func output(_ x: Var) -> ModelOutput {
+        let logits = network.forward(x)
+        return ModelOutput(probabilities: logits.softmax(), logits: logits)
+    }
+
+    public func query(_ x: Tensor) -> Tensor { Tensor.softmaxLastAxis(network.predict(x)) }
+
+    public var summary: String { network.name }
+}

@@ -1,1 +1,0 @@
-// Module InvLabCore: under construction in this session.

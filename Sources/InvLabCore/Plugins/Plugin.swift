@@ -1,0 +1,74 @@
+import Foundation
+import InvLabSpec
+
+/// The kinds of plugins. Each kind is a protocol in the Core with its own registry; the
+/// implementations live in one library target per kind under `Plugins/`.
+public enum PluginKind: String, CaseIterable, Sendable, SpecEnum {
+    case dataset, recognizer, generator, regularizer, optimizer, attack, defense, metric
+
+    /// The noun used in messages ("unknown regularizer 'x'").
+    public var noun: String { rawValue }
+    /// Plural, for headings.
+    public var plural: String { self == .dataset ? "datasets" : rawValue + "s" }
+}
+
+/// What every plugin provides: a stable snake_case id, documentation, a typed configuration
+/// whose every key has a documented default, an example, and a constructor.
+///
+/// Construction must be cheap and must not allocate tensors or touch the disk: `invlab validate`
+/// builds every plugin of a spec to check it. Heavy work happens in the kind's run-time methods.
+public protocol Plugin {
+    associatedtype Configuration: SpecConfig
+    /// The id written in specs (`type: total_variation`).
+    static var id: String { get }
+    /// One line for catalogues.
+    static var summary: String { get }
+    /// What the plugin implements (paper, equation) and where it deviates; may be empty.
+    static var documentation: String { get }
+    /// A YAML mapping that builds this plugin, `type:` included; it must decode and build.
+    static var example: String { get }
+
+    /// Builds the plugin from its decoded configuration. Throw `SpecError` (with the
+    /// context's locations) for semantic problems the configuration types cannot express.
+    init(configuration: Configuration, context: BuildContext) throws
+}
+
+extension Plugin {
+    public static var documentation: String { "" }
+}
+
+/// What a plugin may use while it is built: its place in the spec, where relative paths
+/// resolve, a seed derived for it, and the registries (to build nested plugins).
+public struct BuildContext {
+    /// Key path of the plugin's mapping in the spec (for messages), e.g. `attack.regularizers[1]`.
+    public var path: SpecPath
+    /// Location of the plugin's mapping.
+    public var location: SourceLocation
+    /// Directory of the spec file; relative paths in a spec resolve against it.
+    public var specDirectory: URL
+    /// The spec's seed; components derive their own streams from it by name.
+    public var seed: UInt64
+    /// Every registered plugin (to build nested plugins such as an attack's regularizers).
+    public var registries: Registries
+
+    public init(path: SpecPath = .root, location: SourceLocation = .generated, specDirectory: URL,
+                seed: UInt64, registries: Registries) {
+        self.path = path
+        self.location = location
+        self.specDirectory = specDirectory
+        self.seed = seed
+        self.registries = registries
+    }
+
+    /// A file path from the spec, resolved against the spec's directory.
+    public func resolve(_ path: String) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
+        return specDirectory.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// A semantic error at this plugin's location (or a more precise one), as a `SpecError`.
+    public func error(_ message: String, key: String? = nil, at location: SourceLocation? = nil,
+                      notes: [String] = []) -> SpecError {
+        SpecError(.error(message, at: location ?? self.location, path: key.map { path.appending($0) } ?? path, notes: notes))
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import InvLabIO
+import InvLabNN
+import InvLabSpec
+import InvLabTensor
+
+/// Options of `invlab run`.
+public struct RunOptions {
+    public var outDirectory: URL?
+    public var resume = false
+    public var force = false
+    public var progress = ProgressStyle.automatic
+    public var cacheDirectory: URL?
+    public var dataDirectory: URL
+    /// Checked between steps; true once the user pressed Ctrl-C.
+    public var cancelled: () -> Bool = { false }
+
+    public init(dataDirectory: URL) { self.dataDirectory = dataDirectory }
+}
+
+/// What a finished run produced.
+public struct RunSummary {
+    public var directory: URL
+    public var outcomes: [TrialOutcome]
+    public var columns: ResultColumns
+    public var interrupted: Bool
+}
+
+/// Runs every trial of a loaded spec: data, target and evaluator training (cached), defenses,
+/// the attack and the metrics, recording each finished trial atomically.
+public final class ExperimentRunner {
+    public let loaded: LoadedSpec
+    public let registries: Registries
+    public let options: RunOptions
+    public let environment: RunEnvironment
+    private var dataCache: [String: ExperimentData] = [:]
+
+    public init(loaded: LoadedSpec, registries: Registries, options: RunOptions) {
+        self.loaded = loaded
+        self.registries = registries
+        self.options = options
+        let cacheDirectory = options.cacheDirectory ?? ExperimentRunner.defaultCacheDirectory(loaded.spec)
+        self.environment = RunEnvironment(cache: ModelCache(directory: cacheDirectory), progress: ProgressReporter(style: options.progress),
+                                          dataDirectory: options.dataDirectory, cancelled: options.cancelled)
+    }
+
+    /// `INVLAB_CACHE_DIR`, else `output.cache`, else `<output.directory>/.cache`.
+    public static func defaultCacheDirectory(_ spec: ExperimentSpec) -> URL {
+        if let directory = ProcessInfo.processInfo.environment["INVLAB_CACHE_DIR"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory)
+        }
+        return URL(fileURLWithPath: spec.output.cache ?? (spec.output.directory + "/.cache"))
+    }
+
+    /// The run directory: `--out`, or `<output.directory>/<name>/<timestamp>` (a new name if taken).
+    public func runDirectoryURL(now: Date = Date()) -> URL {
+        if let out = options.outDirectory { return out }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let parent = URL(fileURLWithPath: loaded.spec.output.directory).appendingPathComponent(loaded.spec.name)
+        var candidate = parent.appendingPathComponent(formatter.string(from: now))
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = parent.appendingPathComponent("\(formatter.string(from: now))-\(suffix)")
+            suffix += 1
+        }
+        return candidate
+    }
+
+    /// The declared result columns of this spec (from the base trial's metrics).
+    public func resultColumns() throws -> ResultColumns {
+        let plan = try ExperimentPlan.build(loaded.spec(of: loaded.trials[0]), specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+        let metricColumns = MetricAggregation.columns(for: plan.metrics)
+        return ResultColumns(sweepKeys: loaded.spec.sweep?.axes.map { $0.path.description } ?? [],
+                             metricColumns: metricColumns.all, identityColumns: metricColumns.perIdentity,
+                             descriptions: metricColumns.descriptions)
+    }
+
+    /// Runs the trials not yet completed. Returns when all are recorded, or when interrupted
+    /// (with `interrupted` set; completed trials are on disk).
+    public func run() throws -> RunSummary {
+        let columns = try resultColumns()
+        let directory = try RunDirectory(url: runDirectoryURL(), columns: columns, specHash: loaded.hash,
+                                         resume: options.resume, force: options.force)
+        let started = ISO8601DateFormatter().string(from: Date())
+        try directory.write(emitYAML(loaded.root), to: "spec.resolved.yaml")
+        try directory.writeRunInfo([
+            ("name", .string(loaded.spec.name)), ("spec_file", .string(loaded.file.path)), ("spec_hash", .string(loaded.hash)),
+            ("seed", .integer(loaded.spec.seed)), ("trials", .integer(loaded.trials.count)), ("status", "running"),
+            ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
+            ("resolved_spec", JSONValue(loaded.root)), ("data_split", .null), ("stage_seconds", .object([])),
+        ])
+        let completed = directory.completedTrials
+        if !completed.isEmpty { environment.progress.log("resuming: \(completed.count) of \(loaded.trials.count) trials already completed") }
+        let trialStage = environment.progress.stage("trials", total: loaded.trials.count, unit: "trials")
+        var stageSeconds: [String: Double] = [:]
+        var interrupted = false
+        for trial in loaded.trials where !completed.contains(trial.index) {
+            if environment.isCancelled { interrupted = true; break }
+            trialStage.update(trial.index, detail: describe(trial))
+            do {
+                let outcome = try runTrial(trial, directory: directory)
+                for (stage, seconds) in outcome.timings { stageSeconds[stage, default: 0] += seconds }
+                try directory.record(outcome)
+            } catch is RunCancelled {
+                interrupted = true
+                break
+            }
+        }
+        let failures = directory.outcomes.filter { $0.status == .failed }.count
+        let status = interrupted ? "interrupted" : (failures > 0 ? "completed_with_failures" : "completed")
+        try directory.updateRunInfo([
+            ("status", .string(status)), ("finished", .string(ISO8601DateFormatter().string(from: Date()))),
+            ("stage_seconds", .object(stageSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
+            ("data_split", dataCache.values.first.map { split in .object(split.splitDescription.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) } ?? .null),
+        ])
+        if !interrupted { trialStage.finish("\(directory.outcomes.count - failures) completed, \(failures) failed") }
+        return RunSummary(directory: directory.url, outcomes: directory.outcomes, columns: columns, interrupted: interrupted)
+    }
+
+    func describe(_ trial: Sweep.Trial) -> String {
+        trial.assignments.map { "\($0.path) = \(emitFlowYAML($0.value))" }.joined(separator: ", ")
+    }
+
+    /// Runs one trial. Numerical faults and data problems mark the trial failed (the sweep
+    /// goes on); cancellation propagates.
+    func runTrial(_ trial: Sweep.Trial, directory: RunDirectory) throws -> TrialOutcome {
+        let sweep = trial.assignments.map { assignment in
+            SweepCell(key: assignment.path.description, text: emitFlowYAML(assignment.value), number: assignment.value.scalarValue?.number)
+        }
+        var timings: [String: Double] = [:]
+        var stage = "setup"
+        func timed<T>(_ name: String, _ body: () throws -> T) throws -> T {
+            stage = name
+            let start = Date()
+            defer { timings[name, default: 0] += Date().timeIntervalSince(start) }
+            return try body()
+        }
+        do {
+            let spec = try loaded.spec(of: trial)
+            let plan = try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+            let execution = TrialExecution(plan: plan, environment: environment, registries: registries)
+            let data = try timed("data") { try self.data(for: plan) }
+            let models = try timed("models") { try execution.trainModels(data: data) }
+            let published = try timed("defense") { try execution.publish(models.target, data: data) }
+            let targets = spec.identities.classes(outOf: data.classes)
+            let resources = AttackResources(data: data, targets: targets, environment: environment,
+                                            seed: RecognizerTraining.seed(role: "attack", specSeed: UInt64(spec.seed), override: nil),
+                                            registries: registries)
+            let result = try timed("attack") { try plan.attack.run(against: published, resources: resources) }
+            if environment.isCancelled { throw RunCancelled() }
+            let input = MetricInput(attack: result, evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget, data: data,
+                                    published: published, undefended: NetworkModel(models.undefended))
+            let (values, identities) = try timed("metrics") { try measure(plan.metrics, input: input, data: data) }
+            if spec.output.images {
+                try timed("artifacts") { try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory) }
+            }
+            return TrialOutcome(index: trial.index, sweep: sweep, status: .completed, error: nil, values: values, identities: identities,
+                                timings: timings, evaluatorIsTarget: models.evaluatorIsTarget)
+        } catch let error as RunCancelled {
+            throw error
+        } catch {
+            let message = "\(stage): \(error)"
+            environment.progress.log("trial \(trial.index) failed: \(message)")
+            return TrialOutcome(index: trial.index, sweep: sweep, status: .failed, error: message, values: [:], identities: [],
+                                timings: timings, evaluatorIsTarget: false)
+        }
+    }
+
+    func data(for plan: ExperimentPlan) throws -> ExperimentData {
+        let key = DataPreparation.fingerprint(plan.spec)
+        if let cached = dataCache[key] { return cached }
+        let data = try DataPreparation.prepare(plan, environment: environment)
+        dataCache[key] = data
+        return data
+    }
+
+    func measure(_ metrics: [any MetricPlugin], input: MetricInput, data: ExperimentData) throws -> ([String: Double], [IdentityRow]) {
+        var values: [String: Double] = [:]
+        var perIdentity: [String: [Double]] = [:]
+        for metric in metrics {
+            let measured = try metric.measure(input)
+            for column in metric.columns {
+                switch measured[column.name] {
+                case .perIdentity(let list)?:
+                    perIdentity[column.name] = list
+                    let (mean, std) = MetricAggregation.meanAndStd(list)
+                    values[column.name] = mean
+                    values[column.name + "_std"] = std
+                case .trial(let value)?:
+                    values[column.name] = value
+                case nil:
+                    values[column.name] = .nan
+                }
+            }
+        }
+        let identities = input.attack.targets.enumerated().map { row, classIndex in
+            IdentityRow(classIndex: classIndex, name: data.classNames[classIndex],
+                        values: perIdentity.compactMapValues { row < $0.count ? $0[row] : nil })
+        }
+        return (values, identities)
+    }
+}

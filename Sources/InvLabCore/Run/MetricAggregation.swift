@@ -1,0 +1,30 @@
+import Foundation
+
+/// Turns metric values into table columns: per-identity values become their mean (column
+/// `name`) and standard deviation (`name_std`, population) over the attacked identities.
+public enum MetricAggregation {
+    public static func columns(for metrics: [any MetricPlugin]) -> (all: [String], perIdentity: [String], descriptions: [String: String]) {
+        var all: [String] = [], perIdentity: [String] = [], descriptions: [String: String] = [:]
+        for metric in metrics {
+            for column in metric.columns {
+                all.append(column.name)
+                descriptions[column.name] = column.description
+                if column.perIdentity {
+                    all.append(column.name + "_std")
+                    perIdentity.append(column.name)
+                    descriptions[column.name + "_std"] = "Standard deviation over attacked identities of \(column.name)."
+                }
+            }
+        }
+        return (all, perIdentity, descriptions)
+    }
+
+    /// Mean and population standard deviation of the finite values (NaN when none).
+    public static func meanAndStd(_ values: [Double]) -> (Double, Double) {
+        let finite = values.filter(\.isFinite)
+        guard !finite.isEmpty else { return (.nan, .nan) }
+        let mean = finite.reduce(0, +) / Double(finite.count)
+        let variance = finite.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(finite.count)
+        return (mean, variance.squareRoot())
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import InvLabIO
+import InvLabNN
+import InvLabTensor
+
+/// Resources shared by the stages of a run: caches, progress output, cancellation.
+public final class RunEnvironment: @unchecked Sendable {
+    /// Trained models and fitted priors, by the hash of what determines them.
+    public let cache: ModelCache
+    public let progress: ProgressReporter
+    /// Where datasets are fetched to (`INVLAB_DATA_DIR`, else `./data`).
+    public let dataDirectory: URL
+    private let cancelled: () -> Bool
+
+    public init(cache: ModelCache, progress: ProgressReporter, dataDirectory: URL, cancelled: @escaping () -> Bool = { false }) {
+        self.cache = cache
+        self.progress = progress
+        self.dataDirectory = dataDirectory
+        self.cancelled = cancelled
+    }
+
+    /// True once the user asked to stop (SIGINT): loops finish their current step and return.
+    public var isCancelled: Bool { cancelled() }
+
+    /// An environment for tests and library use: memory cache only, no progress output.
+    public static func ephemeral(dataDirectory: URL? = nil) -> RunEnvironment {
+        RunEnvironment(cache: ModelCache(directory: nil), progress: ProgressReporter(style: .quiet),
+                       dataDirectory: dataDirectory ?? URL(fileURLWithPath: "data"))
+    }
+}
+
+/// The user interrupted the run; completed work has been written.
+public struct RunCancelled: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted" }
+}
+
+/// Trained networks and fitted tensors, keyed by a hash of everything that determines them, in
+/// memory and (when a directory is given) on disk as safetensors files written atomically.
+public final class ModelCache: @unchecked Sendable {
+    public let directory: URL?
+    private var networks: [String: ModelState] = [:]
+    private var tensors: [String: [String: Tensor]] = [:]
+    private let lock = NSLock()
+
+    public init(directory: URL?) { self.directory = directory }
+
+    /// A stable key for a list of descriptive parts (spec subtrees, data description, seeds).
+    public static func key(_ parts: [String]) -> String {
+        String(SHA256.hexDigest(of: Array(parts.joined(separator: "\u{1F}").utf8)).prefix(24))
+    }
+
+    private func file(_ key: String) -> URL? { directory?.appendingPathComponent("\(key).safetensors") }
+
+    /// The network trained under `key`: from memory, from disk, or made by `train` (then stored).
+    /// `template` provides the architecture; its tensors are replaced by the cached ones.
+    public func network(key: String, template: Network, train: (inout Network) throws -> Void) throws -> (Network, cached: Bool) {
+        lock.lock()
+        let memory = networks[key]
+        lock.unlock()
+        var network = template
+        if let memory {
+            network.state = memory
+            return (network, true)
+        }
+        if let url = file(key), FileManager.default.fileExists(atPath: url.path) {
+            try network.load(from: url)
+            remember(key, network.state)
+            return (network, true)
+        }
+        try train(&network)
+        remember(key, network.state)
+        if let url = file(key) {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try network.save(to: url, metadata: ["cache_key": key])
+        }
+        return (network, false)
+    }
+
+    private func remember(_ key: String, _ state: ModelState) {
+        lock.lock(); defer { lock.unlock() }
+        networks[key] = state
+    }
+
+    /// Named tensors computed under `key` (e.g. a PCA basis), cached like networks.
+    public func tensors(key: String, compute: () throws -> [String: Tensor]) throws -> [String: Tensor] {
+        lock.lock()
+        let memory = tensors[key]
+        lock.unlock()
+        if let memory { return memory }
+        if let url = file(key), FileManager.default.fileExists(atPath: url.path) {
+            let loaded = try Safetensors.read(contentsOf: url).dictionary
+            lock.lock(); tensors[key] = loaded; lock.unlock()
+            return loaded
+        }
+        let computed = try compute()
+        lock.lock(); tensors[key] = computed; lock.unlock()
+        if let url = file(key) {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Safetensors.write(computed, metadata: ["cache_key": key], to: url)
+        }
+        return computed
+    }
+}

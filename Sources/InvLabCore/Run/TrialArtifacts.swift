@@ -1,0 +1,59 @@
+import Foundation
+import InvLabIO
+import InvLabTensor
+
+/// Per-trial files: the reconstructions as an array and PNG grids beside the real faces.
+public enum TrialArtifacts {
+    /// Directory name of a trial's files inside the run directory.
+    public static func directoryName(_ trial: Int) -> String { String(format: "trials/%04d", trial) }
+
+    /// Writes `reconstructions.npy` (selected attempts, float32 I x C x H x W), `attempts.npy`
+    /// (every restart), `loss_curves.csv`, and `grid.png`: per identity a real private training face
+    /// beside its reconstruction.
+    public static func write(_ result: AttackResult, data: ExperimentData, trial: Int, directory: RunDirectory) throws {
+        let base = directoryName(trial)
+        try directory.write(NPYFile.encode(result.reconstructions), to: "\(base)/reconstructions.npy")
+        if result.restarts > 1 { try directory.write(NPYFile.encode(result.attempts), to: "\(base)/attempts.npy") }
+        var curves = "class,identity," + result.lossCurveSteps.map(String.init).joined(separator: ",") + "\n"
+        for (row, classIndex) in result.targets.enumerated() {
+            curves += "\(classIndex),\(csvField(data.classNames[classIndex])),"
+                + result.lossCurves[row].map { formatNumber(Double($0)) }.joined(separator: ",") + "\n"
+        }
+        try directory.write(curves, to: "\(base)/loss_curves.csv")
+        let real = result.targets.map { data.privateTrain.images(ofClass: $0).slice(alongAxis: 0, 0..<1) }
+        let grid = ImageGrid.pairs(real: real, reconstructions: result.reconstructions)
+        try directory.write(try PNGCodec.encode(try Image(tensor: grid)), to: "\(base)/grid.png")
+    }
+}
+
+/// Tiles images into one picture.
+public enum ImageGrid {
+    /// Rows of `columns` images (`C x H x W` each) with a `gap`-pixel white border.
+    public static func tile(_ images: [Tensor], columns: Int, gap: Int = 2) -> Tensor {
+        guard let first = images.first else { return Tensor(repeating: 1, shape: [1, 1, 1]) }
+        let (c, h, w) = (first.shape[first.rank - 3], first.shape[first.rank - 2], first.shape[first.rank - 1])
+        let rows = (images.count + columns - 1) / columns
+        let height = rows * h + (rows + 1) * gap, width = columns * w + (columns + 1) * gap
+        var canvas = [Float](repeating: 1, count: c * height * width)
+        for (index, image) in images.enumerated() {
+            let (row, column) = (index / columns, index % columns)
+            let top = gap + row * (h + gap), left = gap + column * (w + gap)
+            let pixels = image.scalars
+            for channel in 0..<c { for y in 0..<h { for x in 0..<w {
+                canvas[(channel * height + top + y) * width + left + x] = min(1, max(0, pixels[(channel * h + y) * w + x]))
+            } } }
+        }
+        return Tensor(shape: [c, height, width], scalars: canvas)
+    }
+
+    /// Real faces (one `1 x C x H x W` tensor per identity) beside reconstructions (`I x C x H x W`),
+    /// as pairs, four pairs per row.
+    public static func pairs(real: [Tensor], reconstructions: Tensor) -> Tensor {
+        var images: [Tensor] = []
+        for (index, face) in real.enumerated() {
+            images.append(face.reshaped(Array(face.shape.dropFirst())))
+            images.append(reconstructions.slice(alongAxis: 0, index..<(index + 1)).reshaped(Array(reconstructions.shape.dropFirst())))
+        }
+        return tile(images, columns: 8)
+    }
+}

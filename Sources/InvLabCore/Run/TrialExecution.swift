@@ -1,0 +1,65 @@
+import Foundation
+import InvLabNN
+import InvLabSpec
+import InvLabTensor
+
+/// The trained models of a trial.
+public struct TrialModels {
+    /// The target as trained (with training-time defenses).
+    public var target: Network
+    /// The target trained without training-time defenses (the baseline of accuracy drops).
+    public var undefended: Network
+    public var evaluator: Network
+    public var evaluatorIsTarget: Bool
+}
+
+/// The model-building stages of one trial.
+public struct TrialExecution {
+    public let plan: ExperimentPlan
+    public let environment: RunEnvironment
+    public let registries: Registries
+
+    var context: BuildContext {
+        BuildContext(specDirectory: plan.specDirectory, seed: UInt64(plan.spec.seed), registries: registries)
+    }
+
+    /// Trains (or loads from the cache) the target, its undefended baseline and the evaluator.
+    public func trainModels(data: ExperimentData) throws -> TrialModels {
+        let fingerprint = DataPreparation.fingerprint(plan.spec)
+        let baseRecipe = try RecognizerTraining.recipe(plan.target, node: plan.spec.target, role: "target", inputShape: data.imageShape,
+                                                       classes: data.classes, specSeed: UInt64(plan.spec.seed),
+                                                       dataFingerprint: fingerprint, context: context)
+        var recipe = baseRecipe
+        for defense in plan.defenses { try defense.adjust(&recipe) }
+        let target = try RecognizerTraining.train(recipe, on: data.privateTrain, weights: plan.target.weights, environment: environment)
+        let undefended = recipe.fingerprint == baseRecipe.fingerprint
+            ? target
+            : try RecognizerTraining.train(baseRecipe, on: data.privateTrain, weights: plan.target.weights, environment: environment)
+        guard let evaluatorPlugin = plan.evaluator, let evaluatorNode = plan.spec.evaluator else {
+            return TrialModels(target: target, undefended: undefended, evaluator: target, evaluatorIsTarget: true)
+        }
+        let evaluatorRecipe = try RecognizerTraining.recipe(evaluatorPlugin, node: evaluatorNode, role: "evaluator", inputShape: data.imageShape,
+                                                            classes: data.classes, specSeed: UInt64(plan.spec.seed),
+                                                            dataFingerprint: fingerprint, context: context)
+        let evaluator = try RecognizerTraining.train(evaluatorRecipe, on: data.privateTrain, weights: evaluatorPlugin.weights,
+                                                     environment: environment)
+        return TrialModels(target: target, undefended: undefended, evaluator: evaluator, evaluatorIsTarget: false)
+    }
+
+    /// The published model: the target wrapped by every defense, in order.
+    public func publish(_ target: Network, data: ExperimentData) throws -> any PublishedModel {
+        let resources = DefenseResources(
+            data: data, environment: environment,
+            seed: RecognizerTraining.seed(role: "defense", specSeed: UInt64(plan.spec.seed), override: nil), registries: registries,
+            trainRecognizer: { plugin, set, role, fingerprint in
+                var recipe = try RecognizerTraining.recipe(plugin, node: PluginNode(id: role), role: role, inputShape: data.imageShape,
+                                                           classes: data.classes, specSeed: UInt64(self.plan.spec.seed),
+                                                           dataFingerprint: DataPreparation.fingerprint(self.plan.spec), context: self.context)
+                recipe.fingerprint += fingerprint
+                return try RecognizerTraining.train(recipe, on: set, weights: plugin.weights, environment: self.environment)
+            })
+        var model: any PublishedModel = NetworkModel(target)
+        for defense in plan.defenses { model = try defense.wrap(model, resources: resources) }
+        return model
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import InvLabSpec
+
+/// A spec read from disk: composed (`inherit:`), overridden (`--set`), decoded, with its sweep
+/// expanded into trials. Every trial's spec has been decoded and every plugin built once, so a
+/// loaded spec is known to be valid before any model is built.
+public struct LoadedSpec {
+    public let file: URL
+    /// Source text of every file involved (for rendering diagnostics).
+    public let sources: SourceCache
+    /// The composed spec with overrides, before sweep assignments.
+    public let root: Node
+    public let spec: ExperimentSpec
+    /// The sweep's trials (one trial without assignments when there is no sweep).
+    public let trials: [Sweep.Trial]
+
+    /// The spec node of one trial (sweep assignments applied).
+    public func node(of trial: Sweep.Trial) throws -> Node {
+        guard let sweep = spec.sweep else { return root.removingEntry("sweep") }
+        return try sweep.applying(trial, to: root.removingEntry("sweep"))
+    }
+
+    /// The decoded spec of one trial.
+    public func spec(of trial: Sweep.Trial) throws -> ExperimentSpec {
+        try decode(ExperimentSpec.self, from: node(of: trial), at: .root)
+    }
+
+    /// A stable hash of the resolved spec (for provenance and resume checks).
+    public var hash: String {
+        let text = emitYAML(root)
+        return String(InvLabIOHash.sha256(text).prefix(16))
+    }
+}
+
+/// Reads specs with complete diagnostics.
+public enum SpecLoader {
+    /// Loads, composes, overrides, decodes and validates `file`. Throws `SpecError` carrying every
+    /// diagnostic found (render them with `error.rendered(with: sources)`; the sources are
+    /// also attached to `SpecLoadError`).
+    public static func load(file: String, overrides: [String] = [], registries: Registries) throws -> LoadedSpec {
+        let sources = SourceCache()
+        do {
+            let root = try SpecComposer(cache: sources).compose(file: file, overrides: overrides)
+            let spec = try decode(ExperimentSpec.self, from: root, at: .root)
+            let trials = spec.sweep?.trials ?? [Sweep.Trial(index: 0, assignments: [])]
+            let url = URL(fileURLWithPath: file).standardizedFileURL
+            let loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
+            try validateTrials(loaded, registries: registries)
+            return loaded
+        } catch let error as SpecError {
+            throw SpecLoadError(error: error, sources: sources)
+        }
+    }
+
+    /// Decodes every trial's spec and builds every plugin, collecting all diagnostics
+    /// (each distinct diagnostic once, however many trials share it).
+    static func validateTrials(_ loaded: LoadedSpec, registries: Registries) throws {
+        var diagnostics: [Diagnostic] = []
+        for trial in loaded.trials {
+            do {
+                let spec = try loaded.spec(of: trial)
+                _ = try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+            } catch let error as SpecError {
+                for diagnostic in error.diagnostics where !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
+            }
+        }
+        if !diagnostics.isEmpty { throw SpecError(diagnostics) }
+    }
+}
+
+/// A spec that failed to load, with the source text needed to render its diagnostics.
+public struct SpecLoadError: Error, CustomStringConvertible {
+    public let error: SpecError
+    public let sources: SourceCache
+    public var rendered: String { error.rendered(with: sources) }
+    public var description: String { rendered }
+}
