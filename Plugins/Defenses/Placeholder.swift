@@ -1,1 +1,0 @@
-// Plugin module: under construction in this session.
