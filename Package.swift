@@ -84,6 +84,11 @@ let package = Package(
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN"]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabBuiltins", "InvLabCLI"]),
+        // One target for every plugin module's tests, one sub-folder per module.
+        .testTarget(name: "InvLabPluginsTests", dependencies: [
+            "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
+            "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer",
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

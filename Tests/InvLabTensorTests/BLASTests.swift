@@ -44,3 +44,22 @@ struct BLASTests {
         #expect(!BLASKernel.isSlow(kernel: "Prescott", flags: ["sse3"]))
     }
 }
+
+@Suite("LAPACK")
+struct EigenTests {
+    @Test("symmetric eigendecomposition reconstructs the matrix")
+    func eigen() throws {
+        let b = randomTensor([5, 5], seed: 3)
+        let a = Tensor.matmul(b, b, transposeA: true)  // symmetric positive semi-definite
+        let (values, vectors) = try #require(a.symmetricEigen())
+        #expect(values == values.sorted())
+        // A v_i = lambda_i v_i for every row v_i.
+        for i in 0..<5 {
+            let v = vectors.slice(alongAxis: 0, i..<(i + 1))
+            let av = Tensor.matmul(v, a)
+            for k in 0..<5 { #expect(abs(av.scalars[k] - values[i] * v.scalars[k]) < 1e-4) }
+        }
+        let diagonal = Tensor(shape: [2, 2], scalars: [2, 0, 0, 1])
+        #expect(diagonal.symmetricEigen()?.values == [1, 2])
+    }
+}
