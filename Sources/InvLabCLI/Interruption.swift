@@ -1,0 +1,31 @@
+import Foundation
+
+/// Turns SIGINT (Ctrl-C) into a flag that long loops poll: the current step finishes, finished
+/// work is written, and the command exits with 130. A second Ctrl-C exits at once.
+enum Interruption {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var requested = false
+    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+
+    static var isRequested: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return requested
+    }
+
+    /// Installs the handler (once).
+    static func install() {
+        guard source == nil else { return }
+        signal(SIGINT, SIG_IGN)
+        let signalSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue.global())
+        signalSource.setEventHandler {
+            lock.lock()
+            let second = requested
+            requested = true
+            lock.unlock()
+            if second { _exit(130) }
+            FileHandle.standardError.write(Data("\ninterrupt: finishing the current step and writing completed trials (Ctrl-C again to quit at once)\n".utf8))
+        }
+        signalSource.resume()
+        source = signalSource
+    }
+}

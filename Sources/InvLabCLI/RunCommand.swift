@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import InvLabCore
+
+/// Options shared by commands that load specs.
+struct SpecOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key of the spec, e.g. --set attack.iterations=200 (repeatable).", valueName: "key.path=value"))
+    var overrides: [String] = []
+}
+
+/// Loads a spec, printing its diagnostics and exiting with 64 when it is invalid.
+func loadSpec(_ path: String, overrides: [String]) throws -> LoadedSpec {
+    let registries = try CommandEnvironment.loadRegistries()
+    do {
+        return try SpecLoader.load(file: path, overrides: overrides, registries: registries)
+    } catch let error as SpecLoadError {
+        printError(error.rendered)
+        let count = error.error.diagnostics.filter { $0.severity == .error }.count
+        printError("\(path): \(count) error\(count == 1 ? "" : "s"); nothing was run")
+        throw ExitCode(ExitCodes.badSpec)
+    }
+}
+
+/// `invlab run`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an experiment spec: train, defend, attack, measure, and write the run directory.",
+        discussion: """
+        Writes runs/<name>/<timestamp>/ (or --out): run.json, spec.resolved.yaml, results.csv/.jsonl/.md,
+        targets.csv, trials/*/ (grids, reconstructions.npy), plots/*.svg and report.html.
+        Trained models are cached (INVLAB_CACHE_DIR, else <output.directory>/.cache), so a sweep over a
+        defense parameter trains each model once. Ctrl-C finishes the current step, keeps finished trials
+        and exits 130; `--resume` continues.
+
+        Examples:
+          invlab run Experiments/quickstart.yaml
+          invlab run Experiments/orl/dummy_lambda_sweep.yaml --set sweep.defense\\.lambda.step=0.1
+          invlab run spec.yaml --out runs/mine --resume
+        """)
+
+    @Argument(help: "The spec file (YAML).")
+    var spec: String
+
+    @OptionGroup var specOptions: SpecOptions
+
+    @Option(help: "Run directory (default: <output.directory>/<name>/<timestamp>).")
+    var out: String?
+
+    @Flag(help: "Continue an interrupted run in --out, skipping its completed trials.")
+    var resume = false
+
+    @Flag(help: "Replace the contents of an existing --out directory.")
+    var force = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @Option(help: "Where datasets are fetched to (default: INVLAB_DATA_DIR, else ./data).")
+    var dataDir: String?
+
+    func run() throws {
+        if resume && out == nil {
+            printError("error: --resume needs --out DIR (the run directory to continue)")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        let loaded = try loadSpec(spec, overrides: specOptions.overrides)
+        Interruption.install()
+        var options = RunOptions(dataDirectory: DataLocation.directory(dataDir))
+        options.outDirectory = out.map { URL(fileURLWithPath: $0) }
+        options.resume = resume
+        options.force = force
+        options.progress = quiet ? .quiet : .automatic
+        options.cancelled = { Interruption.isRequested }
+        let runner = ExperimentRunner(loaded: loaded, registries: try CommandEnvironment.loadRegistries(), options: options)
+        let summary: RunSummary
+        do {
+            summary = try runner.run()
+        } catch let error as RunDirectoryError {
+            printError("error: \(error)")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        if loaded.spec.output.report { ReportHook.build(summary.directory) }
+        print(ResultTables.trials(summary.outcomes, columns: summary.columns).aligned)
+        if summary.outcomes.contains(where: \.evaluatorIsTarget) {
+            print("note: evaluator_is_target = yes: attack success was judged by the attacked model itself")
+        }
+        let report = summary.directory.appendingPathComponent("report.html")
+        print("run directory: \(summary.directory.path)")
+        if FileManager.default.fileExists(atPath: report.path) { print("report: \(report.path)") }
+        if summary.interrupted {
+            printError("interrupted: \(summary.outcomes.count) of \(loaded.trials.count) trials recorded; continue with: invlab run \(spec) --out \(summary.directory.path) --resume")
+            throw ExitCode(ExitCodes.interrupted)
+        }
+        if summary.outcomes.contains(where: { $0.status == .failed }) {
+            printError("some trials failed; see the error column of results.csv")
+            throw ExitCode(ExitCodes.failure)
+        }
+    }
+}
+
+/// Where datasets live.
+enum DataLocation {
+    static func directory(_ option: String?) -> URL {
+        if let option { return URL(fileURLWithPath: option) }
+        if let environment = ProcessInfo.processInfo.environment["INVLAB_DATA_DIR"], !environment.isEmpty {
+            return URL(fileURLWithPath: environment)
+        }
+        return URL(fileURLWithPath: "data")
+    }
+}
