@@ -18,6 +18,30 @@ struct ConvolutionGradientTests {
         check.check([x, w, b]) { Var.conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
     }
 
+    @Test("fused conv + ReLU + max pool equals the unfused ops, values and gradients", arguments: [
+        ([2, 1, 6, 6], [3, 1, 3, 3], 1, 1), ([3, 2, 7, 5], [4, 2, 3, 3], 1, 1), ([2, 3, 4, 4], [2, 3, 1, 1], 1, 0),
+    ])
+    func fusedBlock(input: [Int], weight: [Int], stride: Int, padding: Int) {
+        let x = randomTensor(input, seed: 41), w = randomTensor(weight, seed: 42), b = randomTensor([weight[0]], seed: 43)
+        let unfused: ([Var]) -> Var = { v in
+            Var.conv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding).relu().maxPool2d(kernel: 2)
+        }
+        let fused: ([Var]) -> Var = { v in Var.convReLUMaxPool(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding) }
+        let reference = unfused([x, w, b].map { Var(constant: $0) }).value
+        let value = fused([x, w, b].map { Var(constant: $0) }).value
+        #expect(value.shape == reference.shape)
+        for (a, r) in zip(value.scalars, reference.scalars) { #expect(abs(a - r) < 1e-5) }
+        let seed = randomTensor(reference.shape, seed: 44)
+        let tape1 = Tape(), tape2 = Tape()
+        let v1 = [x, w, b].map { tape1.variable($0) }, v2 = [x, w, b].map { tape2.variable($0) }
+        let g1 = tape1.gradients(of: unfused(v1), seed: seed, withRespectTo: v1)
+        let g2 = tape2.gradients(of: fused(v2), seed: seed, withRespectTo: v2)
+        for (a, r) in zip(g2, g1) {
+            for (u, v) in zip(a.scalars, r.scalars) { #expect(abs(u - v) < 1e-4) }
+        }
+        GradientCheck(epsilon: 1e-3).check([x, w, b]) { fused($0) }
+    }
+
     @Test("conv2d against a direct loop")
     func conv2dValues() {
         let x = randomTensor([2, 2, 5, 4], seed: 24), w = randomTensor([3, 2, 3, 3], seed: 25), b = randomTensor([3], seed: 26)

@@ -62,6 +62,29 @@ struct ElementwiseGradientTests {
         #expect(g.isFinite)
     }
 
+    @Test("total variation primitive equals its composite definition", arguments: [false, true])
+    func totalVariation(isotropic: Bool) {
+        let x = randomTensor([2, 2, 5, 4], seed: 17)
+        let composite: (Var) -> Var = { x in
+            let dv = x.slice(alongAxis: 2, 1..<5) - x.slice(alongAxis: 2, 0..<4)
+            let dh = x.slice(alongAxis: 3, 1..<4) - x.slice(alongAxis: 3, 0..<3)
+            if isotropic {
+                return (dv.slice(alongAxis: 3, 0..<3).squared() + dh.slice(alongAxis: 2, 0..<4).squared() + 1e-4).sqrt().sumPerSample()
+            }
+            return (dv.squared() + 1e-4).sqrt().sumPerSample() + (dh.squared() + 1e-4).sqrt().sumPerSample()
+        }
+        let reference = composite(Var(constant: x)).value
+        let value = Var(constant: x).totalVariation(isotropic: isotropic, epsilon: 1e-4).value
+        for (a, b) in zip(value.scalars, reference.scalars) { #expect(abs(a - b) < 1e-4) }
+        let seed = Tensor([0.7, 1.3])
+        let (t1, t2) = (Tape(), Tape())
+        let (v1, v2) = (t1.variable(x), t2.variable(x))
+        let g1 = t1.gradients(of: composite(v1), seed: seed, withRespectTo: [v1])[0]
+        let g2 = t2.gradients(of: v2.totalVariation(isotropic: isotropic, epsilon: 1e-4), seed: seed, withRespectTo: [v2])[0]
+        for (a, b) in zip(g2.scalars, g1.scalars) { #expect(abs(a - b) < 1e-4) }
+        check.check([x]) { $0[0].totalVariation(isotropic: isotropic, epsilon: 1e-2) }
+    }
+
     @Test func reductions() {
         let a = randomTensor([2, 3, 4], seed: 8)
         check.check([a]) { $0[0].sum() }

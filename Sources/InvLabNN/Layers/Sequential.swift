@@ -18,12 +18,32 @@ public struct Sequential: Layer {
     }
 
     /// Applies only the first `layerCount` layers (e.g. all but the classifier head, for features).
+    ///
+    /// A `Conv2d, ReLU, MaxPool2d(2)` run is computed by the fused kernel `Var.convReLUMaxPool`
+    /// (same values and gradients, much less memory traffic).
     public func forward(_ x: Var, prefix: String, context: ForwardContext, layerCount: Int) -> Var {
         var y = x
-        for index in 0..<layerCount {
+        var index = 0
+        while index < layerCount {
+            if index + 2 < layerCount, let conv = layers[index] as? Conv2d, Sequential.isFusible(layers[index + 1], layers[index + 2]) {
+                let name = qualifiedName(prefix, String(index))
+                y = Var.convReLUMaxPool(y, weight: context.parameter(qualifiedName(name, "weight")),
+                                        bias: conv.hasBias ? context.parameter(qualifiedName(name, "bias")) : nil,
+                                        stride: conv.stride, padding: conv.padding)
+                index += 3
+                continue
+            }
             y = layers[index].forward(y, prefix: qualifiedName(prefix, String(index)), context: context)
+            index += 1
         }
         return y
+    }
+
+    /// True for `ReLU` followed by a 2x2, stride-2, unpadded max pooling.
+    static func isFusible(_ activation: any Layer, _ pool: any Layer) -> Bool {
+        guard let activation = activation as? Activation, activation.kind == .relu,
+              let pool = pool as? Pool2d, pool.kind == .max else { return false }
+        return pool.kernel == 2 && pool.stride == 2 && pool.padding == 0
     }
 
     public func outputShape(for input: [Int]) -> [Int] {

@@ -85,3 +85,19 @@ extension Var {
         }
     }
 }
+
+extension Var {
+    /// `maxPool2d(relu(conv2d(x, weight, bias)), kernel: 2)`, fused per image (same values and
+    /// gradients, far less memory traffic; see `Tensor.convReLUMaxPool`).
+    public static func convReLUMaxPool(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0) -> Var {
+        let (vx, vw) = (x.value, weight.value)
+        let (y, saved) = Tensor.convReLUMaxPool(vx, weight: vw, bias: bias?.value, stride: stride, padding: padding)
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
+        return record(y, inputs: inputs) { g in
+            let grads = Tensor.convReLUMaxPoolBackward(g, output: y, input: vx, weight: vw, saved: saved, stride: stride,
+                                                       padding: padding, needInput: x.isTracked, needParameters: needsParameters)
+            return [grads.input, grads.weight] + (bias != nil ? [grads.bias] : [])
+        }
+    }
+}
