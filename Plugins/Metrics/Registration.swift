@@ -5,5 +5,13 @@ public enum InvLabMetricsModule {
     public static let name = "InvLabMetrics"
 
     public static func register(into registries: inout Registries) throws {
+        try registries.register(AttackAccuracyMetric.self, module: name)
+        try registries.register(TargetConfidenceMetric.self, module: name)
+        try registries.register(KNNDistanceMetric.self, module: name)
+        try registries.register(ImageSimilarityMetric.self, module: name)
+        try registries.register(RecognitionAccuracyMetric.self, module: name)
+        try registries.register(DecoyRateMetric.self, module: name)
+        try registries.register(CostMetric.self, module: name)
+        try registries.register(EvaluatorProbesMetric.self, module: name)
     }
 }

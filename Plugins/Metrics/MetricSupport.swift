@@ -1,0 +1,100 @@
+import Foundation
+import InvLabCore
+import InvLabNN
+import InvLabSpec
+import InvLabTensor
+
+/// Rows of a batch (`N x ...`) as flat vectors, one per image.
+func flatRows(_ batch: Tensor) -> [[Float]] {
+    let n = batch.rank == 0 ? 0 : batch.shape[0]
+    guard n > 0 else { return [] }
+    let size = batch.count / n
+    let scalars = batch.scalars
+    return (0..<n).map { Array(scalars[($0 * size)..<(($0 + 1) * size)]) }
+}
+
+/// Squared Euclidean distance of two vectors of equal length, accumulated in Double.
+func squaredDistance(_ a: [Float], _ b: [Float]) -> Double {
+    var total = 0.0
+    for index in a.indices {
+        let difference = Double(a[index]) - Double(b[index])
+        total += difference * difference
+    }
+    return total
+}
+
+/// The candidate nearest to `query` in squared L2 distance (the first on ties), or nil when
+/// there are no candidates.
+func nearest(_ query: [Float], among candidates: [[Float]]) -> (index: Int, distance: Double)? {
+    var best: (index: Int, distance: Double)?
+    for (index, candidate) in candidates.enumerated() {
+        let distance = squaredDistance(query, candidate)
+        if best == nil || distance < best!.distance { best = (index, distance) }
+    }
+    return best
+}
+
+/// How metrics look at images through the evaluation classifier, in chunks to bound memory.
+enum EvaluatorView {
+    static let batchSize = 128
+
+    /// Penultimate-layer features (`Network.features`), one flat vector per image.
+    static func features(_ network: Network, _ images: Tensor) -> [[Float]] {
+        chunked(images) { flatRows(network.features(Var(constant: $0)).value) }
+    }
+
+    /// Logits, one row per image.
+    static func logits(_ network: Network, _ images: Tensor) -> [[Float]] {
+        chunked(images) { flatRows(network.predict($0)) }
+    }
+
+    /// The evaluator's predicted class (argmax of the logits, first on ties) per image.
+    static func predictions(_ network: Network, _ images: Tensor) -> [Int] {
+        logits(network, images).map { row in row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0 }
+    }
+
+    /// Share of `labels` the evaluator predicts; NaN for an empty set (a missing value, not 0).
+    static func accuracy(_ network: Network, images: Tensor, labels: [Int]) -> Double {
+        guard !labels.isEmpty else { return .nan }
+        let predicted = predictions(network, images)
+        return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+    }
+
+    private static func chunked(_ images: Tensor, _ body: (Tensor) -> [[Float]]) -> [[Float]] {
+        let n = images.shape[0]
+        var rows: [[Float]] = []
+        var start = 0
+        while start < n {
+            let end = min(start + batchSize, n)
+            rows += body(images.slice(alongAxis: 0, start..<end))
+            start = end
+        }
+        return rows
+    }
+}
+
+/// Rank of `target` among the logits: how many classes come before it when the classes are
+/// sorted by decreasing logit, ties broken by class index (so rank 0 is exactly the argmax with
+/// first-on-ties). A non-finite target logit ranks last.
+func rank(of target: Int, in logits: [Float]) -> Int {
+    guard target >= 0, target < logits.count, logits[target].isFinite else { return logits.count }
+    let value = logits[target]
+    var ahead = 0
+    for (index, logit) in logits.enumerated() where index != target {
+        if logit > value || (logit == value && index < target) { ahead += 1 }
+    }
+    return ahead
+}
+
+/// Where a distance is measured: the evaluation classifier's penultimate features, or pixels.
+public enum DistanceSpace: String, SpecEnum, Sendable {
+    case features, pixels
+}
+
+/// Per-image vectors of `images` in the chosen space.
+func vectors(_ images: Tensor, space: DistanceSpace, evaluator: Network) -> [[Float]] {
+    switch space {
+    case .features: return EvaluatorView.features(evaluator, images)
+    case .pixels: return flatRows(images)
+    }
+}
