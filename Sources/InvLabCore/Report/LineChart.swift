@@ -1,0 +1,173 @@
+import Foundation
+
+/// One point of a chart series; a nil `y` breaks the line (a failed or unmeasured trial).
+struct ChartPoint: Equatable {
+    var x: Double
+    var y: Double?
+    /// Half-length of the error bar (a standard deviation), when known.
+    var error: Double?
+}
+
+/// A named line of a chart. Colour and dash pattern are indices into fixed palettes so that
+/// one metric keeps its colour across panels and one combination of other sweep values keeps
+/// its dash pattern.
+struct ChartSeries: Equatable {
+    var label: String
+    var points: [ChartPoint]
+    var colorIndex: Int
+    var dashIndex: Int
+}
+
+/// A line chart panel rendered as SVG elements: axes with ticks and labels, one polyline per
+/// series with point markers and error bars, and a legend below the plot. Hand-written SVG,
+/// deterministic to the byte (coordinates printed with two decimals, no clocks, no ids).
+struct LineChart: Equatable {
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var series: [ChartSeries]
+    /// Use the fixed [0, 1] axis when every value lies in it.
+    var preferUnitInterval: Bool
+
+    static let width = 520.0
+    static let plotHeight = 210.0
+    static let margins = (left: 64.0, right: 18.0, top: 34.0)
+    static let legendLine = 18.0
+    /// Okabe and Ito's colour-blind-safe palette.
+    static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+    static let dashes = ["", "7 4", "2 3", "10 3 2 3"]
+
+    /// The panel's height: title, plot, axis labels and one legend line per series.
+    var height: Double { Self.margins.top + Self.plotHeight + 52 + Double(series.count) * Self.legendLine + 6 }
+
+    /// The x axis: the sweep values.
+    var xScale: AxisScale { AxisScale.forSweep(series.flatMap { $0.points.map(\.x) }) }
+
+    /// The y axis: [0, 1] for rates when the values allow it, else the data range with the
+    /// error bars.
+    var yScale: AxisScale {
+        let points = series.flatMap(\.points).compactMap { point in point.y.map { ($0, point.error ?? 0) } }
+        let values = points.map(\.0)
+        if preferUnitInterval, values.allSatisfy({ $0 >= 0 && $0 <= 1 }) { return .unitInterval }
+        let low = points.map { $0.0 - ($0.1.isFinite ? $0.1 : 0) }.min() ?? 0
+        let high = points.map { $0.0 + ($0.1.isFinite ? $0.1 : 0) }.max() ?? 1
+        return AxisScale.linear(low, high)
+    }
+
+    /// SVG elements of the panel with its top-left corner at (`originX`, `originY`).
+    func render(originX: Double, originY: Double) -> String {
+        let (xScale, yScale) = (self.xScale, self.yScale)
+        let left = originX + Self.margins.left, right = originX + Self.width - Self.margins.right
+        let top = originY + Self.margins.top, bottom = top + Self.plotHeight
+        let px = { (value: Double) in xScale.position(value, from: left, to: right) }
+        let py = { (value: Double) in yScale.position(yScale.clamp(value), from: bottom, to: top) }
+        var out = "<g class=\"panel\">\n"
+        out += "<text x=\"\(f(originX + Self.width / 2))\" y=\"\(f(originY + 20))\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(SVG.escape(title))</text>\n"
+        out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" fill=\"#ffffff\" stroke=\"#888888\"/>\n"
+        for tick in yScale.ticks {
+            let y = py(tick)
+            out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e3e3e3\"/>\n"
+            out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(SVG.escape(tickLabel(tick)))</text>\n"
+        }
+        for tick in xScale.ticks {
+            let x = px(tick)
+            out += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"#e3e3e3\"/>\n"
+            out += "<line x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom + 4))\" stroke=\"#888888\"/>\n"
+            out += "<text x=\"\(f(x))\" y=\"\(f(bottom + 17))\" text-anchor=\"middle\">\(SVG.escape(tickLabel(tick)))</text>\n"
+        }
+        out += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 36))\" text-anchor=\"middle\">\(SVG.escape(xLabel + (xScale.logarithmic ? " (log scale)" : "")))</text>\n"
+        let middle = (top + bottom) / 2
+        out += "<text x=\"\(f(originX + 16))\" y=\"\(f(middle))\" text-anchor=\"middle\" transform=\"rotate(-90 \(f(originX + 16)) \(f(middle)))\">\(SVG.escape(yLabel))</text>\n"
+        for line in series { out += renderSeries(line, px: px, py: py) }
+        for (index, line) in series.enumerated() {
+            let y = bottom + 52 + Double(index) * Self.legendLine
+            out += "<line x1=\"\(f(left))\" y1=\"\(f(y - 4))\" x2=\"\(f(left + 26))\" y2=\"\(f(y - 4))\" \(stroke(line))/>\n"
+            out += "<circle cx=\"\(f(left + 13))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color(line))\"/>\n"
+            out += "<text x=\"\(f(left + 34))\" y=\"\(f(y))\">\(SVG.escape(line.label))</text>\n"
+        }
+        return out + "</g>\n"
+    }
+
+    private func renderSeries(_ line: ChartSeries, px: (Double) -> Double, py: (Double) -> Double) -> String {
+        var out = ""
+        var segments: [[(Double, Double)]] = [[]]
+        for point in line.points {
+            if let y = point.y, y.isFinite { segments[segments.count - 1].append((px(point.x), py(y))) } else if !segments[segments.count - 1].isEmpty { segments.append([]) }
+        }
+        for segment in segments where segment.count > 1 {
+            out += "<polyline points=\"\(segment.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\" fill=\"none\" \(stroke(line))/>\n"
+        }
+        for point in line.points {
+            guard let y = point.y, y.isFinite else { continue }
+            let (x, cy) = (px(point.x), py(y))
+            if let error = point.error, error.isFinite, error > 0 {
+                let (low, high) = (py(y - error), py(y + error))
+                out += "<path d=\"M\(f(x)) \(f(low))V\(f(high))M\(f(x - 4)) \(f(low))H\(f(x + 4))M\(f(x - 4)) \(f(high))H\(f(x + 4))\" stroke=\"\(color(line))\" stroke-width=\"1.2\" fill=\"none\"/>\n"
+            }
+            out += "<circle cx=\"\(f(x))\" cy=\"\(f(cy))\" r=\"3\" fill=\"\(color(line))\"/>\n"
+        }
+        return out
+    }
+
+    private func color(_ line: ChartSeries) -> String { Self.colors[line.colorIndex % Self.colors.count] }
+
+    private func stroke(_ line: ChartSeries) -> String {
+        let dash = Self.dashes[line.dashIndex % Self.dashes.count]
+        return "stroke=\"\(color(line))\" stroke-width=\"2\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")
+    }
+
+    private func tickLabel(_ value: Double) -> String {
+        if abs(value) >= 1e5 || (value != 0 && abs(value) < 1e-3) { return String(format: "%.0e", value) }
+        return formatNumber(value)
+    }
+
+    private func f(_ value: Double) -> String { SVG.number(value) }
+}
+
+/// SVG text helpers.
+enum SVG {
+    /// XML-escaped text for element content and attribute values.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A coordinate with two decimals (no locale, no negative zero).
+    static func number(_ value: Double) -> String {
+        let text = String(format: "%.2f", value)
+        return text == "-0.00" ? "0.00" : text
+    }
+
+    /// Panels in rows of `columns`, under a title, as one standalone SVG document.
+    static func document(title: String, panels: [LineChart], columns: Int = 2) -> String {
+        let gap = 12.0
+        var rows: [[LineChart]] = []
+        for (index, panel) in panels.enumerated() {
+            if index % columns == 0 { rows.append([]) }
+            rows[rows.count - 1].append(panel)
+        }
+        let width = Double(min(columns, max(panels.count, 1))) * LineChart.width + gap
+        var y = 40.0
+        var body = ""
+        for row in rows {
+            for (column, panel) in row.enumerated() {
+                body += panel.render(originX: gap / 2 + Double(column) * LineChart.width, originY: y)
+            }
+            y += (row.map(\.height).max() ?? 0) + gap
+        }
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(width))\" height=\"\(number(y))\" viewBox=\"0 0 \(number(width)) \(number(y))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\" fill=\"#222222\">\n"
+        out += "<title>\(escape(title))</title>\n"
+        out += "<rect x=\"0\" y=\"0\" width=\"\(number(width))\" height=\"\(number(y))\" fill=\"#ffffff\"/>\n"
+        out += "<text x=\"\(number(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>\n"
+        return out + body + "</svg>\n"
+    }
+}

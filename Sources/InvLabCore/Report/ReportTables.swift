@@ -1,0 +1,31 @@
+import Foundation
+
+/// Tables of the report and of comparisons, built from trial outcomes.
+public enum ReportTables {
+    /// One row per trial for reading: per-identity metrics as `mean ± std` in one cell, numbers
+    /// with four significant digits (the CSV files keep full precision).
+    public static func summary(_ outcomes: [TrialOutcome], columns: ResultColumns) -> TextTable {
+        let metrics = columns.metricColumns.filter { !isStd($0, columns) }
+        let rows = outcomes.sorted { $0.index < $1.index }.map { outcome -> [String] in
+            var row = [String(outcome.index)]
+            row += columns.sweepKeys.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" }
+            row.append(outcome.status.rawValue)
+            for metric in metrics {
+                guard let value = outcome.values[metric] else { row.append(""); continue }
+                var cell = HTML.number(value)
+                if let std = outcome.values[metric + "_std"], std.isFinite, value.isFinite { cell += " ± " + HTML.number(std) }
+                row.append(cell)
+            }
+            row.append(outcome.evaluatorIsTarget ? "yes" : "no")
+            row.append(HTML.number(outcome.timings.values.reduce(0, +)))
+            row.append(outcome.error ?? "")
+            return row
+        }
+        return TextTable(columns: ["trial"] + columns.sweepKeys + ["status"] + metrics + ["evaluator_is_target", "seconds", "error"], rows: rows)
+    }
+
+    /// `name_std` where `name` is also a column.
+    static func isStd(_ column: String, _ columns: ResultColumns) -> Bool {
+        column.hasSuffix("_std") && columns.metricColumns.contains(String(column.dropLast(4)))
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Which metric columns share one plot panel.
+///
+/// A column belongs to a group when its name is in `columns` or starts with one of `prefixes`.
+/// Columns no group claims get a panel each. `_std` columns are never plotted as lines: they
+/// become the error bars of their column.
+public struct PlotGroup: Sendable, Equatable {
+    public var title: String
+    public var columns: [String]
+    public var prefixes: [String]
+    public var yLabel: String
+    /// Draw on the fixed [0, 1] axis when every value lies in it (rates, accuracies).
+    public var unitInterval: Bool
+
+    public init(title: String, columns: [String], prefixes: [String] = [], yLabel: String, unitInterval: Bool) {
+        self.title = title
+        self.columns = columns
+        self.prefixes = prefixes
+        self.yLabel = yLabel
+        self.unitInterval = unitInterval
+    }
+
+    /// The article's Figure 5 first (recognition accuracy of the published model and attack
+    /// success on one plot), then the other rates in [0, 1] by theme. Distances, PSNR, SSIM and
+    /// costs are on their own scales and get a panel each.
+    public static let defaults: [PlotGroup] = [
+        PlotGroup(title: "Recognition accuracy and attack success", columns: ["accuracy", "attack_top1"], yLabel: "share", unitInterval: true),
+        PlotGroup(title: "Attack success", columns: ["decoy_rate"], prefixes: ["attack_top"], yLabel: "share of identities", unitInterval: true),
+        PlotGroup(title: "Recognition accuracy", columns: ["accuracy", "accuracy_undefended"], yLabel: "accuracy", unitInterval: true),
+        PlotGroup(title: "Evaluation classifier on probes", columns: [], prefixes: ["evaluator_"], yLabel: "accuracy", unitInterval: true),
+        PlotGroup(title: "Target confidence", columns: ["target_confidence"], yLabel: "probability", unitInterval: true),
+    ]
+
+    /// The columns of `available` this group claims, in table order.
+    func members(of available: [String]) -> [String] {
+        available.filter { column in columns.contains(column) || prefixes.contains(where: column.hasPrefix) }
+    }
+}
+
+/// Line plots of a run's metrics against each numeric sweep key: `plots/<key>.svg`.
+public enum RunPlots {
+    /// Sweep keys whose every recorded value is a number (in column order).
+    public static func numericKeys(_ outcomes: [TrialOutcome], columns: ResultColumns) -> [String] {
+        columns.sweepKeys.filter { key in
+            let cells = outcomes.compactMap { $0.sweep.first { $0.key == key } }
+            return !cells.isEmpty && cells.allSatisfy { $0.number?.isFinite == true }
+        }
+    }
+
+    /// File names for the keys' plots (`plots/<name>.svg`): characters outside `A-Za-z0-9._-`
+    /// become `_`, a leading dot is replaced, and clashes get `-2`, `-3`, ....
+    public static func fileNames(for keys: [String]) -> [String: String] {
+        var names: [String: String] = [:], used: Set<String> = []
+        for key in keys {
+            var base = String(key.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+            if base.isEmpty { base = "sweep" }
+            if base.hasPrefix(".") { base = "_" + base.dropFirst() }
+            var name = base, suffix = 2
+            while used.contains(name) { name = "\(base)-\(suffix)"; suffix += 1 }
+            used.insert(name)
+            names[key] = name + ".svg"
+        }
+        return names
+    }
+
+    /// The panels for sweep key `key`: groups first (skipping one whose lines an earlier panel
+    /// already shows), then one panel per remaining column with data. Trials that differ in other sweep keys become separate lines (dash patterns).
+    static func panels(key: String, outcomes: [TrialOutcome], columns: ResultColumns, groups: [PlotGroup]) -> [LineChart] {
+        let trials = outcomes.filter { outcome in outcome.sweep.contains { $0.key == key && $0.number?.isFinite == true } }
+        let plottable = columns.metricColumns.filter { column in
+            !ReportTables.isStd(column, columns) && trials.contains { $0.values[column]?.isFinite == true }
+        }
+        guard !plottable.isEmpty else { return [] }
+        let others = columns.sweepKeys.filter { $0 != key }
+        var combinations: [[String]] = []
+        for trial in trials {
+            let combination = others.map { other in trial.sweep.first { $0.key == other }?.text ?? "" }
+            if !combinations.contains(combination) { combinations.append(combination) }
+        }
+        var panels: [LineChart] = []
+        var claimed: Set<String> = []
+        var drawn: [Set<String>] = []
+        func panel(title: String, members: [String], yLabel: String, unit: Bool) {
+            // A panel that would only repeat lines of an earlier one is left out.
+            guard !members.isEmpty, !drawn.contains(where: { $0.isSuperset(of: members) }) else { return }
+            drawn.append(Set(members))
+            var series: [ChartSeries] = []
+            for (dashIndex, combination) in combinations.enumerated() {
+                let matching = trials.filter { trial in others.enumerated().allSatisfy { position, other in
+                    (trial.sweep.first { $0.key == other }?.text ?? "") == combination[position]
+                } }
+                let sorted = matching.sorted { (x(key, $0), $0.index) < (x(key, $1), $1.index) }
+                let suffix = others.isEmpty ? "" : " (" + zip(others, combination).map { "\($0) = \($1)" }.joined(separator: ", ") + ")"
+                for column in members {
+                    let points = sorted.map { trial in
+                        ChartPoint(x: x(key, trial), y: trial.values[column].flatMap { $0.isFinite ? $0 : nil },
+                                   error: trial.values[column + "_std"].flatMap { $0.isFinite ? $0 : nil })
+                    }
+                    guard points.contains(where: { $0.y != nil }) else { continue }
+                    series.append(ChartSeries(label: column + suffix, points: points,
+                                              colorIndex: plottable.firstIndex(of: column) ?? 0, dashIndex: dashIndex))
+                }
+            }
+            guard !series.isEmpty else { return }
+            panels.append(LineChart(title: title, xLabel: key, yLabel: yLabel, series: series, preferUnitInterval: unit))
+        }
+        for group in groups {
+            let members = group.members(of: plottable)
+            claimed.formUnion(members)
+            panel(title: group.title, members: members, yLabel: group.yLabel, unit: group.unitInterval)
+        }
+        for column in plottable where !claimed.contains(column) {
+            panel(title: column, members: [column], yLabel: column, unit: false)
+        }
+        return panels
+    }
+
+    /// The SVG document for one key, or nil when nothing can be plotted against it.
+    public static func svg(key: String, outcomes: [TrialOutcome], columns: ResultColumns, groups: [PlotGroup] = PlotGroup.defaults) -> String? {
+        let charts = panels(key: key, outcomes: outcomes, columns: columns, groups: groups)
+        guard !charts.isEmpty else { return nil }
+        return SVG.document(title: "Metrics against \(key)", panels: charts)
+    }
+
+    private static func x(_ key: String, _ trial: TrialOutcome) -> Double {
+        trial.sweep.first { $0.key == key }?.number ?? .nan
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import InvLabIO
+
+/// Rebuilds a run's tables, plots and `report.html` from its files, for a finished or an
+/// interrupted run alike (`invlab report RUN_DIR`; the runner calls it at the end of a run).
+///
+/// Writes, atomically: `results.csv`, `results.md`, `targets.csv` (from `results.jsonl`),
+/// `plots/<key>.svg` for every numeric sweep key, and `report.html`. The output depends only on
+/// the run's files, so rebuilding an unchanged run gives byte-identical files.
+public enum RunReport {
+    /// Rebuilds everything with the default plot groups.
+    public static func build(runDirectory: URL) throws {
+        try build(runDirectory: runDirectory, columns: nil, groups: PlotGroup.defaults)
+    }
+
+    /// Rebuilds everything. `columns` (e.g. the runner's, which carry descriptions) replaces the
+    /// columns read from the table headers; `groups` decides which metrics share a plot.
+    public static func build(runDirectory: URL, columns: ResultColumns?, groups: [PlotGroup]) throws {
+        var run = try RunFiles(url: runDirectory)
+        if let columns { run.columns = columns }
+        try writeTables(run)
+        var plots: [(key: String, file: String, svg: String)] = []
+        let keys = RunPlots.numericKeys(run.outcomes, columns: run.columns)
+        let names = RunPlots.fileNames(for: keys)
+        for key in keys {
+            guard let svg = RunPlots.svg(key: key, outcomes: run.outcomes, columns: run.columns, groups: groups), let name = names[key] else { continue }
+            try write(svg, to: "plots/" + name, in: runDirectory)
+            plots.append((key, name, svg))
+        }
+        let page = ReportPage(run: run, plots: plots, descriptions: columns?.descriptions ?? [:])
+        try write(page.html(), to: "report.html", in: runDirectory)
+    }
+
+    /// results.csv, results.md (with the evaluator note, as `RunDirectory` writes it) and targets.csv.
+    static func writeTables(_ run: RunFiles) throws {
+        guard !run.outcomes.isEmpty || FileManager.default.fileExists(atPath: run.url.appendingPathComponent("results.csv").path) else { return }
+        let trials = ResultTables.trials(run.outcomes, columns: run.columns)
+        try write(trials.csv, to: "results.csv", in: run.url)
+        var markdown = trials.markdown
+        if run.outcomes.contains(where: \.evaluatorIsTarget) {
+            markdown += "\nNote: attack success in rows marked `evaluator_is_target = yes` was judged by the attacked model itself, not by a separate evaluation classifier.\n"
+        }
+        try write(markdown, to: "results.md", in: run.url)
+        try write(ResultTables.identities(run.outcomes, columns: run.columns).csv, to: "targets.csv", in: run.url)
+    }
+
+    static func write(_ text: String, to name: String, in directory: URL) throws {
+        let target = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.write(text, to: target)
+    }
+}
