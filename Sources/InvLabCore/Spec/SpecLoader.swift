@@ -41,7 +41,19 @@ public enum SpecLoader {
         let sources = SourceCache()
         do {
             let root = try SpecComposer(cache: sources).compose(file: file, overrides: overrides)
-            let spec = try decode(ExperimentSpec.self, from: root, at: .root)
+            let spec: ExperimentSpec
+            do {
+                spec = try decode(ExperimentSpec.self, from: root, at: .root)
+            } catch let error as SpecError {
+                // Report the plugins' own problems in the same pass as the spec's.
+                let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
+                var diagnostics = error.diagnostics
+                for diagnostic in pluginDiagnostics(root, specDirectory: directory, registries: registries)
+                where !diagnostics.contains(diagnostic) {
+                    diagnostics.append(diagnostic)
+                }
+                throw SpecError(diagnostics)
+            }
             let trials = spec.sweep?.trials ?? [Sweep.Trial(index: 0, assignments: [])]
             let url = URL(fileURLWithPath: file).standardizedFileURL
             let loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
@@ -50,6 +62,44 @@ public enum SpecLoader {
         } catch let error as SpecError {
             throw SpecLoadError(error: error, sources: sources)
         }
+    }
+
+    /// Builds the plugins found at their usual places in `root` without decoding the rest of
+    /// the spec (used when the spec itself has errors, so that all are reported at once).
+    static func pluginDiagnostics(_ root: Node, specDirectory: URL, registries: Registries) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let seed = root["seed"]?.scalarValue.flatMap { value -> UInt64? in
+            if case .int(let number) = value, number >= 0 { return UInt64(number) }
+            return nil
+        } ?? 0
+        let context = BuildContext(specDirectory: specDirectory, seed: seed, registries: registries)
+        func check<T>(_ node: Node?, _ path: SpecPath, _ build: (PluginNode) throws -> T) {
+            guard let node, !node.isNull else { return }
+            var decoding = DecodingContext()
+            guard let plugin = PluginNode.decode(node, at: path, context: &decoding) else {
+                diagnostics += decoding.diagnostics
+                return
+            }
+            do { _ = try build(plugin) } catch let error as SpecError { diagnostics += error.diagnostics } catch {}
+        }
+        check(root["data"]?["source"], SpecPath.root.appending("data").appending("source")) { try registries.datasets.build($0, context: context) }
+        check(root["data"]?["public_source"], SpecPath.root.appending("data").appending("public_source")) { try registries.datasets.build($0, context: context) }
+        check(root["target"], SpecPath.root.appending("target")) { try registries.recognizers.build($0, context: context) }
+        check(root["evaluator"], SpecPath.root.appending("evaluator")) { try registries.recognizers.build($0, context: context) }
+        check(root["attack"], SpecPath.root.appending("attack")) { try registries.attacks.build($0, context: context) }
+        if let defense = root["defense"], defense.stringValue != "none" {
+            if let items = defense.items {
+                for (index, item) in items.enumerated() {
+                    check(item, SpecPath.root.appending("defense").appending(index: index)) { try registries.defenses.build($0, context: context) }
+                }
+            } else {
+                check(defense, SpecPath.root.appending("defense")) { try registries.defenses.build($0, context: context) }
+            }
+        }
+        for (index, item) in (root["metrics"]?.items ?? []).enumerated() {
+            check(item, SpecPath.root.appending("metrics").appending(index: index)) { try registries.metrics.build($0, context: context) }
+        }
+        return diagnostics
     }
 
     /// Decodes every trial's spec and builds every plugin, collecting all diagnostics
