@@ -1,0 +1,117 @@
+import Foundation
+import InvLabCore
+import InvLabTensor
+
+/// One attack's optimisation problem, ready to run: the batch of attempts (identity-major rows,
+/// `restarts` per attacked identity), the objective of equation (1) and the search variable
+/// (pixels, or latents decoded by a fitted generator).
+struct SearchProblem {
+    let model: any PublishedModel
+    /// Target class of every row (identity-major: identity `i`'s attempts are rows `i*k ..< (i+1)*k`).
+    let rowTargets: [Int]
+    let restarts: Int
+    let identityLoss: IdentityLoss
+    let identityWeight: Float
+    /// Prepared regularizers with a non-zero weight.
+    let regularizers: [any RegularizerPlugin]
+    /// The fitted generator of a latent search; nil for pixel search.
+    let decoder: (any ImageGenerator)?
+    /// Box the search variable is projected to after every step (pixel projection or latent bounds).
+    let bounds: ClosedRange<Float>?
+    /// Shape of one row of the search variable (C, H, W or the latent size).
+    let variableShape: [Int]
+
+    var rows: Int { rowTargets.count }
+    var isLatent: Bool { decoder != nil }
+
+    /// Prepares everything the search needs: regularizers' priors, the generator fitted on the
+    /// public set, the rows' targets, and the starting values (projected into `bounds`).
+    static func prepare(_ settings: AttackSettings, components: AttackComponents, model: any PublishedModel,
+                        resources: AttackResources) throws -> (problem: SearchProblem, start: Tensor) {
+        for target in resources.targets where !(0..<model.classes).contains(target) {
+            throw AttackError("attacked class \(target) does not exist: the published model has \(model.classes) classes")
+        }
+        var regularizers = components.regularizers
+        for index in regularizers.indices { try regularizers[index].prepare(resources) }
+        let rowTargets = resources.targets.flatMap { Array(repeating: $0, count: settings.restarts) }
+        var random = SeededGenerator(seed: resources.seed).fork("attack-start")
+
+        var decoder: (any ImageGenerator)?
+        var bounds = settings.projection.map { Float($0[0])...Float($0[1]) }
+        let start: Tensor
+        if let generatorPlugin = components.generator {
+            guard resources.data.publicSet.count > 0 else {
+                throw AttackError("latent search fits its generator on the public set, but this experiment has no public images; add a public split or source to `data`")
+            }
+            let fitted = try generatorPlugin.fit(publicImages: resources.data.publicSet.images, environment: resources.environment)
+            decoder = fitted
+            bounds = fitted.latentBounds
+            var latents = try settings.start.latents(rows: rowTargets.count, of: fitted, generator: &random)
+            if let bounds { latents.clamp(to: bounds) }
+            let probe = fitted.generate(Var(constant: Tensor(zeros: [1, fitted.latentSize]))).value.shape
+            guard Array(probe.dropFirst()) == model.inputShape else {
+                throw AttackError("the generator makes images of shape \(Array(probe.dropFirst())), but the attacked model takes \(model.inputShape)")
+            }
+            start = latents
+        } else {
+            var pixels = try settings.start.pixels(rows: rowTargets.count, shape: model.inputShape,
+                                                   meanPublicFace: resources.data.meanPublicFace, generator: &random)
+            if let bounds { pixels.clamp(to: bounds) }
+            start = pixels
+        }
+        let problem = SearchProblem(model: model, rowTargets: rowTargets, restarts: settings.restarts,
+                                    identityLoss: settings.identityLoss, identityWeight: Float(settings.identityWeight),
+                                    regularizers: regularizers.filter { $0.weight != 0 }, decoder: decoder, bounds: bounds,
+                                    variableShape: Array(start.shape.dropFirst()))
+        return (problem, start)
+    }
+
+    /// The images of search values `v` (the values themselves, or `G(v)`).
+    func images(_ v: Var) -> Var {
+        decoder.map { $0.generate(v) } ?? v
+    }
+
+    /// `sum_i w_i R_i(x)` per image, or nil without regularizers.
+    func regularization(images x: Var, values v: Var) -> Var? {
+        var total: Var?
+        for regularizer in regularizers {
+            let term = regularizer.penalty(images: x, latents: isLatent ? v : nil) * regularizer.weight
+            total = total.map { $0 + term } ?? term
+        }
+        return total
+    }
+
+    /// The full objective per row for search values `v` of rows with `targets`, shape `[N]`.
+    func objective(_ v: Var, targets: [Int]) -> Var {
+        let x = images(v)
+        let identity = identityLoss.perImage(model.output(x), targets: targets) * identityWeight
+        return regularization(images: x, values: v).map { identity + $0 } ?? identity
+    }
+
+    /// Published probabilities of `images`, queried in chunks to bound memory.
+    func query(_ images: Tensor, chunk: Int = 256) -> Tensor {
+        guard images.shape[0] > chunk else { return model.query(images) }
+        var parts: [Tensor] = []
+        var begin = 0
+        while begin < images.shape[0] {
+            let end = min(begin + chunk, images.shape[0])
+            parts.append(model.query(images.slice(alongAxis: 0, begin..<end)))
+            begin = end
+        }
+        return Tensor.concatenate(parts, alongAxis: 0)
+    }
+
+    /// Images of search values, computed without a tape (in chunks for a generator).
+    func decodedImages(_ values: Tensor, chunk: Int = 256) -> Tensor {
+        guard let decoder else { return values }
+        guard values.shape[0] > chunk else { return decoder.generate(Var(constant: values)).value }
+        var parts: [Tensor] = []
+        var begin = 0
+        while begin < values.shape[0] {
+            let end = min(begin + chunk, values.shape[0])
+            parts.append(decoder.generate(Var(constant: values.slice(alongAxis: 0, begin..<end))).value)
+            begin = end
+        }
+        return Tensor.concatenate(parts, alongAxis: 0)
+    }
+}
