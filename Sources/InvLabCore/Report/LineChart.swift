@@ -8,9 +8,9 @@ struct ChartPoint: Equatable {
     var error: Double?
 }
 
-/// A named line of a chart. Colour and dash pattern are indices into fixed palettes so that
-/// one metric keeps its colour across panels and one combination of other sweep values keeps
-/// its dash pattern.
+/// A named line of a chart. Colour and dash pattern are indices into fixed palettes: the
+/// colour tells the metrics of a panel apart, the dash pattern the combinations of other sweep
+/// values.
 struct ChartSeries: Equatable {
     var label: String
     var points: [ChartPoint]
@@ -147,8 +147,9 @@ enum SVG {
         return text == "-0.00" ? "0.00" : text
     }
 
-    /// Panels in rows of `columns`, under a title, as one standalone SVG document.
-    static func document(title: String, panels: [LineChart], columns: Int = 2) -> String {
+    /// Panels in rows of `columns`, as one standalone SVG document; `title` names the document
+    /// and is drawn as a heading when `heading` is set.
+    static func document(title: String, panels: [LineChart], columns: Int = 2, heading: Bool = true) -> String {
         let gap = 12.0
         var rows: [[LineChart]] = []
         for (index, panel) in panels.enumerated() {
@@ -156,7 +157,7 @@ enum SVG {
             rows[rows.count - 1].append(panel)
         }
         let width = Double(min(columns, max(panels.count, 1))) * LineChart.width + gap
-        var y = 40.0
+        var y = heading ? 40.0 : 4.0
         var body = ""
         for row in rows {
             for (column, panel) in row.enumerated() {
@@ -167,7 +168,9 @@ enum SVG {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(width))\" height=\"\(number(y))\" viewBox=\"0 0 \(number(width)) \(number(y))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\" fill=\"#222222\">\n"
         out += "<title>\(escape(title))</title>\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(number(width))\" height=\"\(number(y))\" fill=\"#ffffff\"/>\n"
-        out += "<text x=\"\(number(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>\n"
+        if heading {
+            out += "<text x=\"\(number(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>\n"
+        }
         return out + body + "</svg>\n"
     }
 }

@@ -62,7 +62,10 @@ struct ReportPage {
         figure { margin: 18px 0 26px; }
         figure svg { max-width: 100%; height: auto; }
         figcaption { font-size: 13px; color: #57606a; margin-top: 6px; max-width: 900px; }
-        .trial { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
+        h3 { font-size: 16px; margin: 26px 0 2px; }
+        p.headline { margin: 0 0 6px; font-size: 13px; color: #57606a; font-variant-numeric: tabular-nums; }
+        .trial { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+        .trial svg { width: 420px; }
         img.grid { image-rendering: pixelated; border: 1px solid #d0d7de; max-width: 100%; height: auto; }
         code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; background: #f3f5f7; padding: 1px 4px; border-radius: 4px; }
         footer { margin-top: 40px; font-size: 12px; color: #6e7781; }
@@ -124,16 +127,26 @@ struct ReportPage {
         for outcome in run.outcomes {
             let directory = run.url.appendingPathComponent(TrialArtifacts.directoryName(outcome.index))
             guard let grid = HTML.pngDataURI(directory.appendingPathComponent("grid.png")) else { continue }
-            let scale = max(1, min(3, 960 / max(grid.width, 1)))
+            let scale = max(1, min(4, Int((540 / Double(max(grid.width, 1))).rounded())))
             let sweep = outcome.sweep.map { "\($0.key) = \($0.text)" }.joined(separator: ", ")
-            let names = outcome.identities.map(\.name).joined(separator: ", ")
+            out += "<h3>Trial \(outcome.index)\(sweep.isEmpty ? "" : ": " + HTML.escape(sweep))</h3>\n"
+            let headline = Self.headlineColumns.compactMap { column in
+                outcome.values[column].map { "\(column) \(HTML.number($0))" }
+            }
+            if !headline.isEmpty { out += "<p class=\"headline\">\(HTML.escape(headline.joined(separator: " \u{00B7} ")))</p>\n" }
             out += "<figure>\n<div class=\"trial\"><img class=\"grid\" src=\"\(grid.uri)\" width=\"\(grid.width * scale)\" alt=\"Trial \(outcome.index): training faces beside reconstructions\">"
             if let curve = LossCurves.svg(directory.appendingPathComponent("loss_curves.csv"), trial: outcome.index) { out += "\n" + curve }
-            out += "</div>\n<figcaption><strong>Trial \(outcome.index)</strong>\(sweep.isEmpty ? "" : " (" + HTML.escape(sweep) + ")"): each pair shows \(faces) (left) beside the attack's reconstruction (right)"
-            out += names.isEmpty ? ".</figcaption>\n</figure>\n" : "; identities in order: \(HTML.escape(names)).</figcaption>\n</figure>\n"
+            let names = outcome.identities.map(\.name).joined(separator: ", ")
+            out += "</div>\n"
+            if !names.isEmpty { out += "<figcaption>Identities in reading order: \(HTML.escape(names)).</figcaption>\n" }
+            out += "</figure>\n"
         }
-        return out.isEmpty ? "<p>No image grids were written (<code>output.images: false</code>, or no trial completed).</p>\n" : out
+        guard !out.isEmpty else { return "<p>No image grids were written (<code>output.images: false</code>, or no trial completed).</p>\n" }
+        return "<p>Each pair shows \(faces) (left) beside the attack's reconstruction of that person (right). The curve beside it is the attack objective averaged over the identities (bars: &plusmn; one standard deviation).</p>\n" + out
     }
+
+    /// Metrics named beside each trial's images, when the run measured them.
+    static let headlineColumns = ["attack_top1", "accuracy", "decoy_rate", "knn_distance", "ssim"]
 
     private func provenance() -> [(String, String)] {
         var pairs: [(String, String)] = [("run directory", run.url.lastPathComponent)]
@@ -183,6 +196,6 @@ enum LossCurves {
         let chart = LineChart(title: "Attack objective", xLabel: "iteration", yLabel: "objective",
                               series: [ChartSeries(label: "mean over identities", points: points, colorIndex: 0, dashIndex: 0)],
                               preferUnitInterval: false)
-        return SVG.document(title: "Trial \(trial)", panels: [chart], columns: 1)
+        return SVG.document(title: "Attack objective of trial \(trial)", panels: [chart], columns: 1, heading: false)
     }
 }

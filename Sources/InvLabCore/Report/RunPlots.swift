@@ -92,14 +92,13 @@ public enum RunPlots {
                 } }
                 let sorted = matching.sorted { (x(key, $0), $0.index) < (x(key, $1), $1.index) }
                 let suffix = others.isEmpty ? "" : " (" + zip(others, combination).map { "\($0) = \($1)" }.joined(separator: ", ") + ")"
-                for column in members {
+                for (colorIndex, column) in members.enumerated() {
                     let points = sorted.map { trial in
                         ChartPoint(x: x(key, trial), y: trial.values[column].flatMap { $0.isFinite ? $0 : nil },
                                    error: trial.values[column + "_std"].flatMap { $0.isFinite ? $0 : nil })
                     }
                     guard points.contains(where: { $0.y != nil }) else { continue }
-                    series.append(ChartSeries(label: column + suffix, points: points,
-                                              colorIndex: plottable.firstIndex(of: column) ?? 0, dashIndex: dashIndex))
+                    series.append(ChartSeries(label: column + suffix, points: points, colorIndex: colorIndex, dashIndex: dashIndex))
                 }
             }
             guard !series.isEmpty else { return }

@@ -23,8 +23,10 @@ import Testing
         // One inlined grid and one objective curve per trial.
         #expect(ReportTestKit.count("src=\"data:image/png;base64,", in: html) == 3)
         #expect(ReportTestKit.count(">Attack objective</text>", in: html) == 3)
-        #expect(html.contains("<strong>Trial 1</strong> (defense.lambda = 0.25)"))
-        #expect(html.contains("identities in order: s1, s2"))
+        #expect(html.contains("<h3>Trial 1: defense.lambda = 0.25</h3>"))
+        #expect(html.contains("<p class=\"headline\">attack_top1 0.55 \u{00B7} accuracy 0.725 \u{00B7} knn_distance 11</p>"))
+        #expect(html.contains("<figcaption>Identities in reading order: s1, s2.</figcaption>"))
+        #expect(html.contains("Each pair shows a synthetic private training face (left)"))
         // Provenance and the data split from run.json; the synthetic-data label.
         #expect(html.contains("<th>spec hash</th><td>abc123</td>"))
         #expect(html.contains("0123456789abcdef0123456789abcdef01234567"))
