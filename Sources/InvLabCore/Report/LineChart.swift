@@ -64,16 +64,16 @@ struct LineChart: Equatable {
         var out = "<g class=\"panel\">\n"
         out += "<text x=\"\(f(originX + Self.width / 2))\" y=\"\(f(originY + 20))\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(SVG.escape(title))</text>\n"
         out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" fill=\"#ffffff\" stroke=\"#888888\"/>\n"
-        for tick in yScale.ticks {
+        for (tick, label) in zip(yScale.ticks, tickLabels(yScale)) {
             let y = py(tick)
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e3e3e3\"/>\n"
-            out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(SVG.escape(tickLabel(tick)))</text>\n"
+            out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(SVG.escape(label))</text>\n"
         }
-        for tick in xScale.ticks {
+        for (tick, label) in zip(xScale.ticks, tickLabels(xScale)) {
             let x = px(tick)
             out += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"#e3e3e3\"/>\n"
             out += "<line x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom + 4))\" stroke=\"#888888\"/>\n"
-            out += "<text x=\"\(f(x))\" y=\"\(f(bottom + 17))\" text-anchor=\"middle\">\(SVG.escape(tickLabel(tick)))</text>\n"
+            out += "<text x=\"\(f(x))\" y=\"\(f(bottom + 17))\" text-anchor=\"middle\">\(SVG.escape(label))</text>\n"
         }
         out += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 36))\" text-anchor=\"middle\">\(SVG.escape(xLabel + (xScale.logarithmic ? " (log scale)" : "")))</text>\n"
         let middle = (top + bottom) / 2
@@ -116,9 +116,17 @@ struct LineChart: Equatable {
         return "stroke=\"\(color(line))\" stroke-width=\"2\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")
     }
 
-    private func tickLabel(_ value: Double) -> String {
-        if abs(value) >= 1e5 || (value != 0 && abs(value) < 1e-3) { return String(format: "%.0e", value) }
-        return formatNumber(value)
+    /// Tick labels of one axis: plain numbers, or all in `1e-4` notation when one of them would
+    /// be very large or very small.
+    private func tickLabels(_ scale: AxisScale) -> [String] {
+        let extreme = scale.ticks.contains { abs($0) >= 1e5 || ($0 != 0 && abs($0) < 1e-3) }
+        guard extreme else { return scale.ticks.map(formatNumber) }
+        return scale.ticks.map { value in
+            if value == 0 { return "0" }
+            let exponent = Int(log10(abs(value)).rounded(.down))
+            let mantissa = value / pow(10, Double(exponent))
+            return (abs(mantissa - 1) < 1e-9 ? "1" : formatNumber((mantissa * 100).rounded() / 100)) + "e\(exponent)"
+        }
     }
 
     private func f(_ value: Double) -> String { SVG.number(value) }

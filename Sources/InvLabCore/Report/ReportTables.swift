@@ -17,7 +17,8 @@ public enum ReportTables {
                 row.append(cell)
             }
             row.append(outcome.evaluatorIsTarget ? "yes" : "no")
-            row.append(HTML.number(outcome.timings.values.reduce(0, +)))
+            // Summed in key order: a dictionary's order differs between processes.
+            row.append(HTML.number(outcome.timings.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value }))
             row.append(outcome.error ?? "")
             return row
         }

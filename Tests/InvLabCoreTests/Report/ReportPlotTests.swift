@@ -80,6 +80,29 @@ import Testing
         #expect(svg.contains(">10</text>") && svg.contains(">15</text>"))
     }
 
+    @Test func sweepsOverDecadesUseALogarithmicAxis() throws {
+        let rates = [0.0001, 0.001, 0.01, 0.1]
+        let outcomes = rates.enumerated().map { index, rate in
+            TrialOutcome(index: index, sweep: [SweepCell(key: "attack.optimizer.lr", text: formatNumber(rate), number: rate)], status: .completed,
+                         error: nil, values: ["attack_top1": 0.25 * Double(index)], identities: [], timings: [:], evaluatorIsTarget: false)
+        }
+        let columns = ResultColumns(sweepKeys: ["attack.optimizer.lr"], metricColumns: ["attack_top1"], identityColumns: [], descriptions: [:])
+        let svg = try #require(RunPlots.svg(key: "attack.optimizer.lr", outcomes: outcomes, columns: columns))
+        #expect(svg.contains(">attack.optimizer.lr (log scale)</text>"))
+        for tick in ["1e-4", "1e-3", "1e-2", "1e-1"] { #expect(svg.contains(">\(tick)</text>"), "tick \(tick)") }
+        // Equal ratios are equal distances.
+        let line = try #require(svg.components(separatedBy: "<polyline points=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let xs = line.split(separator: " ").map { Double($0.split(separator: ",")[0])! }
+        #expect(xs.count == 4)
+        #expect(abs((xs[1] - xs[0]) - (xs[3] - xs[2])) < 0.02)
+    }
+
+    @Test func aSingleTrialIsAMarkerWithoutALine() throws {
+        let svg = try #require(RunPlots.svg(key: "defense.lambda", outcomes: ReportTestKit.lambdaOutcomes([0.25]), columns: ReportTestKit.columns))
+        #expect(!svg.contains("<polyline"))
+        #expect(svg.contains(">0.25</text>"))
+    }
+
     @Test func fileNamesAreSanitisedAndUnique() {
         let names = RunPlots.fileNames(for: ["defense.lambda", "attack.regularizers[0].weight", "attack/regularizers(0).weight", ".hidden", "é"])
         #expect(names["defense.lambda"] == "defense.lambda.svg")
