@@ -60,8 +60,8 @@ public struct RunFiles {
 
     /// The declared columns: from the `results.csv` header (sweep keys between `trial` and
     /// `status`, metric columns between `status` and `evaluator_is_target`) and the `targets.csv`
-    /// header (per-identity columns after `identity`); without those files, from the outcomes
-    /// (sweep keys in trial order, metric columns sorted by name).
+    /// header (per-identity columns after `identity`), then any other column the outcomes hold,
+    /// sorted by name; without those files, from the outcomes alone (sweep keys in trial order).
     static func readColumns(_ url: URL, outcomes: [TrialOutcome]) -> ResultColumns {
         var sweepKeys: [String] = []
         for outcome in outcomes { for cell in outcome.sweep where !sweepKeys.contains(cell.key) { sweepKeys.append(cell.key) } }
@@ -75,6 +75,13 @@ public struct RunFiles {
         }
         if let header = firstCSVRecord(url.appendingPathComponent("targets.csv")), let identity = header.firstIndex(of: "identity") {
             identityColumns = Array(header[(identity + 1)...])
+        }
+        // Values the headers do not list (e.g. wall-clock columns kept out of results.csv) follow, sorted.
+        for column in Set(outcomes.flatMap { $0.values.keys }).sorted() where !metricColumns.contains(column) {
+            metricColumns.append(column)
+        }
+        for column in Set(outcomes.flatMap { $0.identities.flatMap { $0.values.keys } }).sorted() where !identityColumns.contains(column) {
+            identityColumns.append(column)
         }
         return ResultColumns(sweepKeys: sweepKeys, metricColumns: metricColumns, identityColumns: identityColumns, descriptions: [:])
     }

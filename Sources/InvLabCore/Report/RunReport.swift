@@ -31,9 +31,16 @@ public enum RunReport {
         try write(page.html(), to: "report.html", in: runDirectory)
     }
 
-    /// results.csv, results.md (with the evaluator note, as `RunDirectory` writes it) and targets.csv.
+    /// The run's tables. With a run.json (every runner-made directory), `RunDirectory` itself
+    /// reopens the run and rewrites them, so they are exactly the runner's; a bare results.jsonl
+    /// gets results.csv, results.md and targets.csv written here the same way.
     static func writeTables(_ run: RunFiles) throws {
         guard !run.outcomes.isEmpty || FileManager.default.fileExists(atPath: run.url.appendingPathComponent("results.csv").path) else { return }
+        if FileManager.default.fileExists(atPath: run.url.appendingPathComponent("run.json").path) {
+            let directory = try RunDirectory(url: run.url, columns: run.columns, specHash: run.string("spec_hash") ?? "", resume: true, force: false)
+            try directory.writeTables()
+            return
+        }
         let trials = ResultTables.trials(run.outcomes, columns: run.columns)
         try write(trials.csv, to: "results.csv", in: run.url)
         var markdown = trials.markdown
