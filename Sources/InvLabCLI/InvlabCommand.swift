@@ -18,7 +18,7 @@ public struct InvlabCommand: ParsableCommand {
           invlab data fetch orl
         """,
         subcommands: [RunCommand.self, ValidateCommand.self, VerifyCommand.self, PluginsCommand.self, SchemaCommand.self,
-                      DataCommand.self, BenchCommand.self])
+                      ReportCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self])
 
     public init() {}
 }

@@ -80,7 +80,7 @@ struct RunCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(ExitCodes.badSpec)
         }
-        if loaded.spec.output.report { ReportHook.build(summary.directory) }
+        if loaded.spec.output.report { ReportHook.build(summary.directory, columns: summary.columns) }
         print(ResultTables.trials(summary.outcomes, columns: summary.columns).aligned)
         if summary.outcomes.contains(where: \.evaluatorIsTarget) {
             print("note: evaluator_is_target = yes: attack success was judged by the attacked model itself")

@@ -42,7 +42,7 @@ struct VerifyCommand: ParsableCommand {
         let outcomes: [TrialOutcome]
         if let existingRun {
             let lines = (try? String(contentsOfFile: existingRun + "/results.jsonl", encoding: .utf8)) ?? ""
-            outcomes = try lines.split(separator: "\n").map { try JSONDecoder().decode(TrialOutcome.self, from: Data($0.utf8)) }
+            outcomes = try OutcomeCoding.outcomes(jsonLines: lines)
         } else {
             let loaded = try loadSpec(spec, overrides: [])
             Interruption.install()

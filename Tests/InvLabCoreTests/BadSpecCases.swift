@@ -197,6 +197,12 @@ let badSpecCases: [BadSpecCase] = [
            16 | identities: 0
               |             ^
         """),
+    BadSpecCase(name: "output outside the current directory", files: ["spec.yaml": tiny(replacing: "output: {images: true, report: false}", with: "output: {directory: ../../etc}")], expected: """
+        spec.yaml:15:21: error: output.directory must be a relative path inside the current directory, got '../../etc' (at output.directory)
+           15 | output: {directory: ../../etc}
+              |                     ^
+        note: use `invlab run --out DIR` (or INVLAB_CACHE_DIR) to write elsewhere
+        """),
     BadSpecCase(name: "several errors in one pass", files: ["spec.yaml": tiny(replacing: "seed: 3", with: "seed: -1").replacingOccurrences(of: "hidden: [8]", with: "hiden: [8]")], expected: """
         spec.yaml:3:7: error: expected an integer in [0, 2147483647], got -1 (at seed)
             3 | seed: -1

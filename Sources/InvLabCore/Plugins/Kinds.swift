@@ -73,6 +73,13 @@ public protocol OptimizerPlugin: Plugin {
 public protocol AttackPlugin: Plugin {
     /// Reconstructs one image per target class of `resources.targets`, seeing only `model`.
     func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult
+    /// Images that pass through the model at once when attacking `targets` identities (for the
+    /// memory estimate); the default is one per identity.
+    func batchSize(targets: Int) -> Int
+}
+
+extension AttackPlugin {
+    public func batchSize(targets: Int) -> Int { targets }
 }
 
 /// A defense: changes how the target is trained, wraps the published model, or both.

@@ -17,6 +17,7 @@ public struct RunDirectoryError: Error, CustomStringConvertible {
 /// results.jsonl       one trial outcome per line (the source of truth; tables are rebuilt from it)
 /// results.csv|.md     one row per trial, declared columns in fixed order
 /// targets.csv         one row per trial and attacked identity
+/// timings.csv         wall-clock seconds per trial and stage (not reproducible byte for byte)
 /// trials/NNNN/        per-trial images and arrays
 /// ```
 /// Every file is written atomically (temporary file, then rename), so a run killed at any
@@ -62,7 +63,7 @@ public final class RunDirectory {
             throw RunDirectoryError("cannot resume \(url.path): the spec changed since the run started (spec hash \(recorded), now \(specHash)); start a new run instead")
         }
         let lines = (try? String(contentsOf: url.appendingPathComponent("results.jsonl"), encoding: .utf8)) ?? ""
-        let decoder = JSONDecoder()
+        let decoder = OutcomeCoding.decoder
         outcomes = try lines.split(separator: "\n").map { line in
             do {
                 return try decoder.decode(TrialOutcome.self, from: Data(line.utf8))
@@ -116,8 +117,7 @@ public final class RunDirectory {
         outcomes.removeAll { $0.index == outcome.index }
         outcomes.append(outcome)
         outcomes.sort { $0.index < $1.index }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = OutcomeCoding.encoder
         let lines = try outcomes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try write(lines.joined(separator: "\n") + "\n", to: "results.jsonl")
         try writeTables()
@@ -133,5 +133,6 @@ public final class RunDirectory {
         }
         try write(markdown, to: "results.md")
         try write(ResultTables.identities(outcomes, columns: columns).csv, to: "targets.csv")
+        try write(ResultTables.timings(outcomes, columns: columns).csv, to: "timings.csv")
     }
 }

@@ -17,7 +17,8 @@ public func formatNumber(_ value: Double) -> String {
 
 /// RFC 4180 quoting: fields containing a comma, quote, CR or LF are quoted, quotes doubled.
 public func csvField(_ text: String) -> String {
-    if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") {
+    // Scalars, not Characters: "\r\n" is one Character and would escape a Character test.
+    if text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return text
@@ -66,13 +67,26 @@ public enum ResultTables {
             var row = [String(outcome.index)]
             row += columns.sweepKeys.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" }
             row.append(outcome.status.rawValue)
-            row += columns.metricColumns.map { outcome.values[$0].map(formatNumber) ?? "" }
+            row += columns.metricColumns.filter { !ResultColumns.isTiming($0) }.map { outcome.values[$0].map(formatNumber) ?? "" }
             row.append(outcome.evaluatorIsTarget ? "yes" : "no")
-            row.append(formatNumber(outcome.timings.values.reduce(0, +)))
             row.append(outcome.error ?? "")
             return row
         }
         return TextTable(columns: columns.all, rows: rows)
+    }
+
+    /// Wall-clock seconds per trial: every stage, the total and the timing metric columns
+    /// (`timings.csv`; not byte-reproducible, unlike the result tables).
+    public static func timings(_ outcomes: [TrialOutcome], columns: ResultColumns) -> TextTable {
+        let stages = Array(Set(outcomes.flatMap { $0.timings.keys })).sorted()
+        let rows = outcomes.sorted { $0.index < $1.index }.map { outcome -> [String] in
+            [String(outcome.index)] + columns.sweepKeys.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" }
+                + stages.map { outcome.timings[$0].map(formatNumber) ?? "" }
+                + [formatNumber(outcome.timings.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value })]
+                + columns.timingColumns.map { outcome.values[$0].map(formatNumber) ?? "" }
+        }
+        return TextTable(columns: ["trial"] + columns.sweepKeys + stages.map { "\($0)_seconds" } + ["total_seconds"] + columns.timingColumns,
+                         rows: rows)
     }
 
     /// One row per trial and attacked identity: `targets.csv`.
@@ -83,10 +97,14 @@ public enum ResultTables {
                 var row = [String(outcome.index)]
                 row += columns.sweepKeys.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" }
                 row += [String(identity.classIndex), identity.name]
-                row += columns.identityColumns.map { identity.values[$0].map(formatNumber) ?? "" }
+                row += identityColumns(columns).map { identity.values[$0].map(formatNumber) ?? "" }
                 rows.append(row)
             }
         }
-        return TextTable(columns: ["trial"] + columns.sweepKeys + ["class", "identity"] + columns.identityColumns, rows: rows)
+        return TextTable(columns: ["trial"] + columns.sweepKeys + ["class", "identity"] + identityColumns(columns), rows: rows)
+    }
+
+    static func identityColumns(_ columns: ResultColumns) -> [String] {
+        columns.identityColumns.filter { !ResultColumns.isTiming($0) }
     }
 }

@@ -1,5 +1,28 @@
 import Foundation
 
+/// JSON coding of trial outcomes: NaN (a missing value) and infinities (e.g. the PSNR of an
+/// exact reconstruction) are written as the strings "nan", "inf" and "-inf".
+public enum OutcomeCoding {
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// The outcomes of a `results.jsonl` text.
+    public static func outcomes(jsonLines text: String) throws -> [TrialOutcome] {
+        let decoder = self.decoder
+        return try text.split(separator: "\n").map { try decoder.decode(TrialOutcome.self, from: Data($0.utf8)) }
+    }
+}
+
 /// One swept key's value in a trial (`defense.lambda = 0.25`).
 public struct SweepCell: Codable, Sendable, Equatable {
     public var key: String
@@ -76,8 +99,18 @@ public struct ResultColumns: Codable, Sendable, Equatable {
         self.descriptions = descriptions
     }
 
-    /// Every column of `results.csv`, in order.
+    /// Every column of `results.csv`, in order. Wall-clock measurements are not among them
+    /// (see `isTiming`): they go to `timings.csv`, so that the same spec, seed and thread count
+    /// give byte-identical result tables.
     public var all: [String] {
-        ["trial"] + sweepKeys + ["status"] + metricColumns + ["evaluator_is_target", "seconds", "error"]
+        ["trial"] + sweepKeys + ["status"] + metricColumns.filter { !ResultColumns.isTiming($0) } + ["evaluator_is_target", "error"]
+    }
+
+    /// Metric columns that measure wall-clock time (their names end in `_seconds`).
+    public var timingColumns: [String] { metricColumns.filter(ResultColumns.isTiming) }
+
+    /// True for a wall-clock column: a name ending in `_seconds` (or `_seconds_std`).
+    public static func isTiming(_ column: String) -> Bool {
+        column.hasSuffix("_seconds") || column.hasSuffix("_seconds_std")
     }
 }

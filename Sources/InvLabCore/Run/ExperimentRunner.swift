@@ -34,6 +34,7 @@ public final class ExperimentRunner {
     public let options: RunOptions
     public let environment: RunEnvironment
     private var dataCache: [String: ExperimentData] = [:]
+    private var currentDirectory: RunDirectory?
 
     public init(loaded: LoadedSpec, registries: Registries, options: RunOptions) {
         self.loaded = loaded
@@ -91,6 +92,7 @@ public final class ExperimentRunner {
             ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
             ("resolved_spec", JSONValue(loaded.root)), ("data_split", .null), ("stage_seconds", .object([])),
         ])
+        currentDirectory = directory
         let completed = directory.completedTrials
         if !completed.isEmpty { environment.progress.log("resuming: \(completed.count) of \(loaded.trials.count) trials already completed") }
         let trialStage = environment.progress.stage("trials", total: loaded.trials.count, unit: "trials")
@@ -148,6 +150,13 @@ public final class ExperimentRunner {
             let resources = AttackResources(data: data, targets: targets, environment: environment,
                                             seed: RecognizerTraining.seed(role: "attack", specSeed: UInt64(spec.seed), override: nil),
                                             registries: registries)
+            let attackBatch = plan.attack.batchSize(targets: targets.count)
+            try ResourceGuard.check("the attack", parts: [
+                ("data", (data.privateTrain.images.count + data.privateTest.images.count + data.publicSet.images.count) * 4),
+                ("target weights", models.target.state.byteCount),
+                ("activations of \(attackBatch) images", (models.target.root as? Sequential).map {
+                    ResourceGuard.activationBytes($0, inputShape: data.imageShape, batch: attackBatch) } ?? 0),
+            ])
             let result = try timed("attack") { try plan.attack.run(against: published, resources: resources) }
             if environment.isCancelled { throw RunCancelled() }
             let input = MetricInput(attack: result, evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget, data: data,
@@ -173,6 +182,9 @@ public final class ExperimentRunner {
         if let cached = dataCache[key] { return cached }
         let data = try DataPreparation.prepare(plan, environment: environment)
         dataCache[key] = data
+        if dataCache.count == 1, let directory = currentDirectory {
+            try directory.updateRunInfo([("data_split", .object(data.splitDescription.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
+        }
         return data
     }
 

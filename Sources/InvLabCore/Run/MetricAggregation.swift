@@ -19,9 +19,11 @@ public enum MetricAggregation {
         return (all, perIdentity, descriptions)
     }
 
-    /// Mean and population standard deviation of the finite values (NaN when none).
+    /// Mean and population standard deviation of the values that are not NaN (NaN marks a
+    /// missing value; NaN when none). An infinite value (e.g. the PSNR of an exact
+    /// reconstruction) makes the mean infinite and the deviation NaN, as arithmetic says.
     public static func meanAndStd(_ values: [Double]) -> (Double, Double) {
-        let finite = values.filter(\.isFinite)
+        let finite = values.filter { !$0.isNaN }
         guard !finite.isEmpty else { return (.nan, .nan) }
         let mean = finite.reduce(0, +) / Double(finite.count)
         let variance = finite.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(finite.count)

@@ -62,4 +62,18 @@ public struct OutputSection: SpecConfig, Equatable, Sendable {
         SpecField("report", \.report, doc: "Write plots and report.html at the end of the run."),
         SpecField("cache", \.cache, doc: "Directory of trained models shared between runs (default: `INVLAB_CACHE_DIR`, else `<directory>/.cache`)."),
     ] }
+
+    /// A spec must not make the tool write outside the places the user chose: its output and
+    /// cache directories are relative paths without `..`, resolved against the current directory
+    /// (use `--out` or INVLAB_CACHE_DIR for other places).
+    public func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {
+        for (key, value) in [("directory", Optional(directory)), ("cache", cache)] {
+            guard let value else { continue }
+            if value.hasPrefix("/") || value.hasPrefix("~") || value.split(separator: "/").contains("..") || value.isEmpty {
+                context.error("output.\(key) must be a relative path inside the current directory, got '\(value)'",
+                              at: node[key] ?? node, path: path.appending(key),
+                              notes: ["use `invlab run --out DIR` (or INVLAB_CACHE_DIR) to write elsewhere"])
+            }
+        }
+    }
 }

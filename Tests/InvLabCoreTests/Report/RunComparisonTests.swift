@@ -30,9 +30,7 @@ import Testing
                               rows: [["1", "a,b", "\"q\"", " x ", "l1\rl2", "x"]])
         #expect(table.csv == "plain,\"comma,key\",\"say \"\"hi\"\"\",\" padded\",\"multi\nline\",\"trailing \"\n1,\"a,b\",\"\"\"q\"\"\",\" x \",\"l1\rl2\",x\n")
         // A Windows line break is one Swift Character ("\r\n"), equal to neither "\n" nor "\r".
-        withKnownIssue("Core's csvField compares Characters with \"\\n\" and \"\\r\", so a CRLF field is not quoted") {
-            #expect(TextTable(columns: ["crlf"], rows: [["l1\r\nl2"]]).csv == "crlf\n\"l1\r\nl2\"\n")
-        }
+        #expect(TextTable(columns: ["crlf"], rows: [["l1\r\nl2"]]).csv == "crlf\n\"l1\r\nl2\"\n")
         // Sweep keys with such characters survive results.csv and come back as the same columns.
         let key = "attack.note, \"odd\"\nkey"
         let columns = ResultColumns(sweepKeys: [key], metricColumns: ["accuracy"], identityColumns: [], descriptions: [:])

@@ -88,7 +88,7 @@ import Testing
         try (line + "\n").write(to: url.appendingPathComponent("results.jsonl"), atomically: true, encoding: .utf8)
         try RunReport.build(runDirectory: url)
         let csv = try ReportTestKit.read(url, "results.csv")
-        #expect(csv == "trial,defense.lambda,status,decoy_rate,psnr,evaluator_is_target,seconds,error\n0,0.5,completed,,inf,no,0,\n")
+        #expect(csv == "trial,defense.lambda,status,decoy_rate,psnr,evaluator_is_target,error\n0,0.5,completed,,inf,no,\n")
         #expect(try ReportTestKit.read(url, "report.html").contains("<td class=\"num\">inf</td>"))
     }
 

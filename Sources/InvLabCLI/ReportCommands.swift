@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import InvLabCore
+
+/// `invlab report`.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Rebuild a run's tables, plots and report.html from its files.",
+        discussion: """
+        Works on finished and interrupted runs alike (results.jsonl is the source of truth).
+
+        Example:
+          invlab report runs/quickstart/20261129-101500
+        """)
+
+    @Argument(help: "The run directory.")
+    var runDirectory: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: runDirectory)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("run.json").path) else {
+            printError("error: \(url.path) holds no run.json; is it a run directory?")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        try RunReport.build(runDirectory: url)
+        print("report: \(url.appendingPathComponent("report.html").path)")
+    }
+}
+
+/// `invlab compare`.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Print two runs' metrics side by side (trials matched by their sweep values).",
+        discussion: """
+        Example:
+          invlab compare runs/quickstart/A runs/quickstart/B --markdown
+        """)
+
+    @Argument(help: "The first run directory (A).")
+    var first: String
+
+    @Argument(help: "The second run directory (B).")
+    var second: String
+
+    @Flag(help: "Markdown instead of aligned text.")
+    var markdown = false
+
+    @Flag(help: "CSV instead of aligned text.")
+    var csv = false
+
+    func run() throws {
+        let table = try RunComparison.table(URL(fileURLWithPath: first), URL(fileURLWithPath: second))
+        print(csv ? table.csv : (markdown ? table.markdown : table.aligned), terminator: "")
+    }
+}
