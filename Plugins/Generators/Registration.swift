@@ -5,5 +5,8 @@ public enum InvLabGeneratorsModule {
     public static let name = "InvLabGenerators"
 
     public static func register(into registries: inout Registries) throws {
+        try registries.register(PCAGenerator.self, module: name)
+        try registries.register(VAEGenerator.self, module: name)
+        try registries.register(DCGANGenerator.self, module: name)
     }
 }

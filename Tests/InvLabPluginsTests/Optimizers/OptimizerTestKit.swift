@@ -1,0 +1,57 @@
+import Foundation
+import InvLabBuiltins
+import InvLabCore
+import InvLabSpec
+import InvLabTensor
+import Testing
+
+/// Builds optimizer plugins the way a spec does: YAML text -> `PluginNode` -> the registries.
+enum OptimizerTestKit {
+    /// The file name diagnostics of these tests carry.
+    static let file = "optimizer.yaml"
+
+    /// The plugin written as `yaml` (a mapping with `type:`), at `attack.optimizer`.
+    static func build(_ yaml: String, cache: SourceCache = SourceCache()) throws -> any OptimizerPlugin {
+        let registries = try Builtins.registries()
+        let node = try YAMLLoader().parse(yaml, file: file, cache: cache)
+        let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("attack").appending("optimizer"))
+        let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: 7, registries: registries)
+        return try registries.optimizers.build(reference, context: context)
+    }
+
+    /// The rendered diagnostics of building `yaml`, or a note that it built.
+    static func diagnostics(_ yaml: String) -> String {
+        let cache = SourceCache()
+        do {
+            _ = try build(yaml, cache: cache)
+            return "(built without error)"
+        } catch let error as SpecError {
+            return error.rendered(with: cache)
+        } catch {
+            return "unexpected error: \(error)"
+        }
+    }
+
+    /// Runs `steps` updates of the plugin's optimizer on the 1-D quadratic
+    /// `f(x) = a/2 (x - b)^2` (gradient `a (x - b)`) from `x0`, returning x after every step.
+    static func descend(_ plugin: any OptimizerPlugin, a: Float, b: Float, x0: Float, steps: Int) -> [Float] {
+        var optimizer = plugin.makeOptimizer()
+        var values = [Tensor([x0])]
+        var trajectory: [Float] = []
+        for _ in 0..<steps {
+            let x = values[0].scalars[0]
+            optimizer.update(&values, gradients: [Tensor([a * (x - b)])])
+            trajectory.append(values[0].scalars[0])
+        }
+        return trajectory
+    }
+
+    /// `|actual - expected| <= tolerance * max(1, |expected|)` for every element.
+    static func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Double = 1e-5,
+                            sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(actual.count == expected.count, sourceLocation: sourceLocation)
+        for (a, e) in zip(actual, expected) {
+            #expect(abs(Double(a) - e) <= tolerance * max(1, abs(e)), "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
+        }
+    }
+}
