@@ -77,6 +77,7 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
         guard rows > 0 else { return outcome() }
 
         let stage = environment.progress.stage("attack", total: total)
+        let reportsProgress = environment.progress.style != .quiet
         var update = optimizer.makeOptimizer()
         let (all, gradients) = plan(step: 0)
         guard all.count == rows else {
@@ -91,13 +92,17 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
             if evaluating.isEmpty { break }
 
             update.learningRate = optimizer.schedule.rate(base: optimizer.learningRate, step: step - 1)
-            let previous = values
+            // Frozen rows are restored after the update; without them the update runs in place.
+            let previous: Tensor? = active.contains(false) ? values : nil
             var parameters = [values]
+            values = Tensor(zeros: [0])
             update.update(&parameters, gradients: [gradient])
-            values = parameters[0]
-            for row in 0..<rows where !active[row] { values.copyRow(row, from: previous, row: row) }
+            values = parameters.removeLast()
+            if let previous {
+                for row in 0..<rows where !active[row] { values.copyRow(row, from: previous, row: row) }
+            }
             if let bounds = problem.bounds { values.clamp(to: bounds) }
-            guard values.isFinite else {
+            guard values.allFinite else {
                 throw NumericalFault(stage: "attack", step: step, quantity: problem.isLatent ? "latent code" : "image")
             }
 
@@ -106,10 +111,10 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
             applyEarlyStopping(evaluating, step: step)
             lastStep = step
             if step % settings.curveEvery == 0 || step == total { sampleCurves(step: step) }
-            stage.update(step, detail: progressDetail())
+            if reportsProgress { stage.update(step, detail: progressDetail()) }
         }
         if curveSteps.last != lastStep { sampleCurves(step: lastStep) }
-        stage.finish(progressDetail())
+        if reportsProgress { stage.finish(progressDetail()) }
         if !settings.keepBest {
             kept = values
             keptConfidence = latestConfidence
@@ -163,7 +168,7 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
         guard result.objective.allSatisfy(\.isFinite) else {
             throw NumericalFault(stage: "attack", step: step, quantity: "loss")
         }
-        if let estimate = result.gradient, !estimate.isFinite {
+        if let estimate = result.gradient, !estimate.allFinite {
             throw NumericalFault(stage: "attack", step: step, quantity: "gradient")
         }
         if let estimate = result.gradient, rows.count == problem.rows, !withGradient.contains(false) {

@@ -33,6 +33,17 @@ import Testing
         }
     }
 
+    @Test func nonFiniteGradientNamesTheStep() throws {
+        // sqrt is finite at 0 but its derivative is not: the start's gradient is infinite.
+        let attack = try Kit.build("type: gradient\niterations: 5\ninit: {type: zeros}\nregularizers: [{type: square_root}]")
+        do {
+            _ = try attack.run(against: model, resources: Kit.resources(targets: [0]))
+            Issue.record("expected a numerical fault")
+        } catch let fault as NumericalFault {
+            #expect(fault.stage == "attack" && fault.step == 0 && fault.quantity == "gradient")
+        }
+    }
+
     @Test func cancellationStopsTheLoop() throws {
         let polls = PollCounter(cancelAfter: 4)
         let environment = RunEnvironment(cache: ModelCache(directory: nil), progress: ProgressReporter(style: .quiet),

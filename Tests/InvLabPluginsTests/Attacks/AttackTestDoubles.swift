@@ -83,6 +83,20 @@ struct AttackTestLatentNorm: RegularizerPlugin {
     }
 }
 
+/// `R(x) = sum sqrt(x)`: finite at x = 0 but with an infinite gradient there.
+struct AttackTestSquareRootPrior: RegularizerPlugin {
+    struct Configuration: SpecConfig {
+        var weight = 1.0
+        static var fields: [SpecField<Self>] { [SpecField("weight", \.weight, doc: "Multiplier.", range: 0...)] }
+    }
+    static let id = "square_root"
+    static let summary = "Test double: sum of square roots of the pixels."
+    static let example = "type: square_root"
+    let weight: Float
+    init(configuration: Configuration, context: BuildContext) throws { weight = Float(configuration.weight) }
+    func penalty(images: Var, latents: Var?) -> Var { images.sqrt().sumPerSample() }
+}
+
 /// A hand-made linear generator, `G(z) = 0.5 + A z` with `z` in [-1, 1]^2 (see
 /// `LinearTestImageGenerator`); `fit` checks it receives public images.
 struct AttackTestLinearGenerator: GeneratorPlugin {

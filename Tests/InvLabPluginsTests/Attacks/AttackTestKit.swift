@@ -14,6 +14,7 @@ enum AttackTestKit {
         try registries.register(AttackTestMomentum.self, module: "AttackTests")
         try registries.register(AttackTestAnchorPrior.self, module: "AttackTests")
         try registries.register(AttackTestLatentNorm.self, module: "AttackTests")
+        try registries.register(AttackTestSquareRootPrior.self, module: "AttackTests")
         try registries.register(AttackTestLinearGenerator.self, module: "AttackTests")
         return registries
     }

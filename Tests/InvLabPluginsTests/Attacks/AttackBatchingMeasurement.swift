@@ -1,0 +1,70 @@
+import Foundation
+import InvLabAttacks
+import InvLabCore
+import InvLabNN
+import InvLabTensor
+import Testing
+
+/// The speed-up of attacking 40 identities as one batch over 40 single-image attacks, on
+/// ORL-sized inputs (1 x 112 x 92, 40 classes). A measurement, not a unit test: it runs only
+/// with `INVLAB_MEASURE=1`, and is meant for a release build:
+///
+///     INVLAB_MEASURE=1 swift test -c release --filter AttackBatchingMeasurement
+///
+/// Set `INVLAB_MEASURE_ITERATIONS` (default 100) and `INVLAB_MEASURE_MODELS` (comma-separated
+/// subset of softmax,mlp,cnn) to change the workload.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["INVLAB_MEASURE"] == "1"))
+struct AttackBatchingMeasurement {
+    static let shape = [1, 112, 92]
+    static let identities = 40
+
+    static func network(_ name: String) -> Network {
+        let root: Sequential
+        switch name {
+        case "mlp": root = ClassifierArchitectures.mlp(inputShape: shape, hidden: [256], classes: identities)
+        case "cnn": root = ClassifierArchitectures.cnn(inputShape: shape, channels: [32, 64], hidden: [256], classes: identities)
+        default: root = ClassifierArchitectures.softmaxRegression(inputShape: shape, classes: identities)
+        }
+        return Network(root, inputShape: shape, seed: 1, name: name)
+    }
+
+    static func data() -> ExperimentData {
+        let empty = LabeledSet(images: Tensor(zeros: [0] + shape), labels: [])
+        return ExperimentData(imageShape: shape, classNames: (0..<identities).map { "p\($0)" }, privateTrain: empty, privateTest: empty,
+                              publicSet: empty, publicClassNames: [], source: "measurement", isSynthetic: true, splitDescription: [:])
+    }
+
+    @Test func batchedAttackAgainstSequentialSingleImageAttacks() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let iterations = Int(environment["INVLAB_MEASURE_ITERATIONS"] ?? "") ?? 100
+        let models = (environment["INVLAB_MEASURE_MODELS"] ?? "softmax,mlp,cnn").split(separator: ",").map(String.init)
+        let attack = try AttackTestKit.build("""
+            type: gradient
+            identity_loss: cross_entropy
+            optimizer: {type: gradient_descent, lr: 0.1}
+            iterations: \(iterations)
+            init: {type: uniform}
+            """)
+        let data = Self.data()
+        for name in models {
+            let model = NetworkModel(Self.network(name))
+            func resources(_ targets: [Int]) throws -> AttackResources {
+                try AttackTestKit.resources(targets: targets, data: data)
+            }
+            var clock = Date()
+            let batched = try attack.run(against: model, resources: resources(Array(0..<Self.identities)))
+            let batchedSeconds = Date().timeIntervalSince(clock)
+            clock = Date()
+            var sequentialSearch = 0.0
+            for identity in 0..<Self.identities {
+                sequentialSearch += try attack.run(against: model, resources: resources([identity])).seconds
+            }
+            let sequentialSeconds = Date().timeIntervalSince(clock)
+            let line = String(format: "%@: %d identities x %d iterations: batched %.2f s (search %.2f s), sequential %.2f s (search %.2f s): speed-up %.1fx",
+                              name, Self.identities, iterations, batchedSeconds, batched.seconds, sequentialSeconds, sequentialSearch,
+                              sequentialSeconds / batchedSeconds)
+            print("MEASURE " + line)
+            #expect(batched.iterations.allSatisfy { $0 == iterations })
+        }
+    }
+}
