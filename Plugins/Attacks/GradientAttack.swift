@@ -76,6 +76,9 @@ public struct GradientAttack: AttackPlugin {
         components = try AttackComponents(configuration.settings, context: context)
     }
 
+    /// Every attempt of every identity goes through the model in one batch.
+    public func batchSize(targets: Int) -> Int { targets * configuration.settings.restarts }
+
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {
         let settings = configuration.settings
         guard !resources.targets.isEmpty else { return AttackResultAssembly.empty(model: model, restarts: settings.restarts) }

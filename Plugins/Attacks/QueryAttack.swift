@@ -76,6 +76,12 @@ public struct QueryAttack: AttackPlugin {
         components = try AttackComponents(configuration.settings, context: context)
     }
 
+    /// Each step queries every attempt and its `samples` perturbations, in chunks of
+    /// `SearchProblem.queryChunk` images (forward passes only, no tape).
+    public func batchSize(targets: Int) -> Int {
+        min(targets * configuration.settings.restarts * (configuration.samples + 1), SearchProblem.queryChunk)
+    }
+
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {
         let settings = configuration.settings
         guard !resources.targets.isEmpty else { return AttackResultAssembly.empty(model: model, restarts: settings.restarts) }

@@ -88,8 +88,11 @@ struct SearchProblem {
         return regularization(images: x, values: v).map { identity + $0 } ?? identity
     }
 
+    /// Images per call of `PublishedModel.query` (and per generator pass without a tape).
+    static let queryChunk = 256
+
     /// Published probabilities of `images`, queried in chunks to bound memory.
-    func query(_ images: Tensor, chunk: Int = 256) -> Tensor {
+    func query(_ images: Tensor, chunk: Int = SearchProblem.queryChunk) -> Tensor {
         guard images.shape[0] > chunk else { return model.query(images) }
         var parts: [Tensor] = []
         var begin = 0
@@ -102,7 +105,7 @@ struct SearchProblem {
     }
 
     /// Images of search values, computed without a tape (in chunks for a generator).
-    func decodedImages(_ values: Tensor, chunk: Int = 256) -> Tensor {
+    func decodedImages(_ values: Tensor, chunk: Int = SearchProblem.queryChunk) -> Tensor {
         guard let decoder else { return values }
         guard values.shape[0] > chunk else { return decoder.generate(Var(constant: values)).value }
         var parts: [Tensor] = []
