@@ -18,6 +18,7 @@ test: setup data python-test-deps
 	swift build --build-tests
 	swift build -c release --product invlab
 	INVLAB_BINARY=$(CURDIR)/$(INVLAB) swift test --skip-build --parallel
+	./scripts/test_extension.sh
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -85,7 +85,7 @@ public enum ResultTables {
                 + [formatNumber(outcome.timings.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value })]
                 + columns.timingColumns.map { outcome.values[$0].map(formatNumber) ?? "" }
         }
-        return TextTable(columns: ["trial"] + columns.sweepKeys + stages.map { "\($0)_seconds" } + ["total_seconds"] + columns.timingColumns,
+        return TextTable(columns: ["trial"] + columns.sweepKeys + stages.map { "stage_\($0)_seconds" } + ["total_seconds"] + columns.timingColumns,
                          rows: rows)
     }
 

@@ -1,0 +1,113 @@
+import Foundation
+import InvLabBuiltins
+import InvLabCLI
+import InvLabCore
+import InvLabSpec
+import Testing
+
+/// The repository root, found from this file's location.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Every spec under Experiments/ (except inherited base files, which are not experiments on their own).
+func experimentSpecs() -> [URL] {
+    let directory = repositoryRoot.appendingPathComponent("Experiments")
+    guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+    return enumerator.compactMap { $0 as? URL }
+        .filter { $0.pathExtension == "yaml" && !$0.lastPathComponent.hasPrefix("_") }
+        .sorted { $0.path < $1.path }
+}
+
+func pythonCanImport(_ module: String) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import \(module)"]
+    process.standardError = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    do { try process.run() } catch { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}
+
+@Suite("Repository: README catalogue, Experiments, schema")
+struct RepositoryTests {
+    @Test("the README's plugin catalogue is `invlab plugins --markdown`")
+    func catalogue() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = "<!-- plugin-catalogue:begin -->\n", end = "<!-- plugin-catalogue:end -->"
+        let start = try #require(readme.range(of: begin)), stop = try #require(readme.range(of: end))
+        let section = String(readme[start.upperBound..<stop.lowerBound])
+        let expected = PluginCatalogue.markdown(try Builtins.registries())
+        #expect(section == expected.trimmingTrailingNewlines + "\n", "README catalogue is stale: run `make catalogue`")
+    }
+
+    @Test("every spec in Experiments/ validates")
+    func experimentsValidate() throws {
+        let specs = experimentSpecs()
+        #expect(specs.count >= 5)
+        for spec in specs {
+            do {
+                _ = try SpecLoader.load(file: spec.path, registries: try Builtins.registries())
+            } catch let error as SpecLoadError {
+                Issue.record("\(spec.lastPathComponent) is invalid:\n\(error.rendered)")
+            }
+        }
+    }
+
+    @Test("`invlab schema` accepts every spec in Experiments/ (checked with Python's jsonschema)",
+          .enabled(if: pythonCanImport("jsonschema"), "python3 -m pip install jsonschema to run this check"))
+    func schemaValidatesExperiments() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invlab-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(ExperimentSchema.document(try Builtins.registries()).serialized(pretty: true).utf8)
+            .write(to: directory.appendingPathComponent("schema.json"))
+        var names: [String] = []
+        for (index, spec) in experimentSpecs().enumerated() {
+            let root = try SpecComposer(cache: SourceCache()).compose(file: spec.path)
+            let name = "spec\(index).json"
+            try Data(JSONValue(root).serialized(pretty: false).utf8).write(to: directory.appendingPathComponent(name))
+            names.append(name)
+        }
+        let script = """
+        import json, sys, jsonschema
+        schema = json.load(open('schema.json'))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        bad = 0
+        for name in sys.argv[1:]:
+            for error in validator.iter_errors(json.load(open(name))):
+                bad += 1
+                print(name, '/'.join(map(str, error.absolute_path)), error.message[:300])
+        sys.exit(1 if bad else 0)
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + names
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "schema rejects: \(output)")
+        // A misspelt key is rejected by the schema too.
+        let bad = "{\"version\": 1, \"name\": \"x\", \"data\": {\"source\": {\"type\": \"orl\", \"colour\": 1}}}"
+        try Data(bad.utf8).write(to: directory.appendingPathComponent("bad.json"))
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", script, "bad.json"]
+        check.currentDirectoryURL = directory
+        check.standardOutput = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus != 0)
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var text = self
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}
