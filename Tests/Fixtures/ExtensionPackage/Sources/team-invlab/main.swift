@@ -1,3 +1,4 @@
+import Foundation
 import InvLabBuiltins
 import InvLabCLI
 import InvLabCore
