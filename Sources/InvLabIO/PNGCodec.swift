@@ -13,15 +13,23 @@ public enum PNGCodec {
 
     /// Decodes a PNG held in memory; `path` names the file in errors.
     public static func decode(_ data: Data, path: String, limits: ReadLimits = .standard) throws -> Image {
+        let bytes = [UInt8](data)
+        // libpng keeps a pointer to the input from png_image_begin_read_from_memory until
+        // png_image_free and reads from it in png_image_finish_read, so the whole decode runs
+        // inside one `withUnsafeBytes` (a pointer escaping a shorter closure was read after the
+        // array was freed: a heap-use-after-free on every PNG in optimised builds).
+        return try bytes.withUnsafeBytes { raw in try decode(raw, path: path, limits: limits) }
+    }
+
+    /// `decode` for bytes that stay valid for the duration of the call.
+    private static func decode(_ raw: UnsafeRawBufferPointer, path: String, limits: ReadLimits) throws -> Image {
         let fail = FormatErrorFactory(path: path, format: "PNG")
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
-        let bytes = [UInt8](data)
-        let began = bytes.withUnsafeBytes { raw in
-            png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count)
+        guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+            throw fail.error("cannot read PNG header: \(message(of: &image))")
         }
-        guard began != 0 else { throw fail.error("cannot read PNG header: \(message(of: &image))") }
         let width = Int(image.width)
         let height = Int(image.height)
         let isColour = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
@@ -33,8 +41,8 @@ public enum PNGCodec {
             | (hasAlpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
         var buffer = [UInt8](repeating: 0, count: bufferSize)
-        let finished = buffer.withUnsafeMutableBytes { raw in
-            png_image_finish_read(&image, nil, raw.baseAddress, 0, nil)
+        let finished = buffer.withUnsafeMutableBytes { out in
+            png_image_finish_read(&image, nil, out.baseAddress, 0, nil)
         }
         guard finished != 0 else { throw fail.error("corrupt PNG data: \(message(of: &image))") }
         if hasAlpha {
