@@ -74,8 +74,9 @@ public struct DCGANGenerator: GeneratorPlugin {
         let fingerprint = GeneratorFitting.fingerprint(images)
         let keys = (GeneratorFitting.key(Self.id, configuration, images: fingerprint, seed: trainingSeed, part: "generator"),
                     GeneratorFitting.key(Self.id, configuration, images: fingerprint, seed: trainingSeed, part: "discriminator"))
-        let settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
+        var settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
                                                  lr: configuration.lr, seed: trainingSeed)
+        settings.shouldStop = { environment.isCancelled }
         let (pair, cached) = try NetworkPair.cached(keys: keys, templates: (generator, discriminator), cache: environment.cache) { g, d in
             let stage = environment.progress.stage("training dcgan", total: settings.epochs, unit: "epochs")
             try GenerativeTrainer.trainGAN(generator: &g, discriminator: &d, latent: latent,

@@ -73,6 +73,7 @@ public struct VAEGenerator: GeneratorPlugin {
         var settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
                                                  lr: configuration.lr, seed: trainingSeed)
         settings.beta = configuration.beta
+        settings.shouldStop = { environment.isCancelled }
         let (pair, cached) = try NetworkPair.cached(keys: keys, templates: (encoder, decoder), cache: environment.cache) { encoder, decoder in
             let stage = environment.progress.stage("training vae", total: settings.epochs, unit: "epochs")
             try GenerativeTrainer.trainVAE(encoder: &encoder, decoder: &decoder, latent: latent,

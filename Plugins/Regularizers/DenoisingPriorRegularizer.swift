@@ -77,6 +77,7 @@ public struct DenoisingPriorRegularizer: RegularizerPlugin {
         settings.noise = configuration.noise
         settings.seed = trainingSeed
         let environment = resources.environment
+        settings.shouldStop = { environment.isCancelled }
         let (network, cached) = try environment.cache.network(key: key, template: template) { network in
             let stage = environment.progress.stage("training dae_prior denoising autoencoder", total: settings.epochs, unit: "epochs")
             let trainingImages = Self.pad(Var(constant: images), to: padded).value

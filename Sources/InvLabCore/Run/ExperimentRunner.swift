@@ -169,6 +169,8 @@ public final class ExperimentRunner {
                                 timings: timings, evaluatorIsTarget: models.evaluatorIsTarget)
         } catch let error as RunCancelled {
             throw error
+        } catch is TrainingInterrupted {
+            throw RunCancelled()
         } catch {
             let message = "\(stage): \(error)"
             environment.progress.log("trial \(trial.index) failed: \(message)")

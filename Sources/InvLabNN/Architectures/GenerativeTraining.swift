@@ -11,6 +11,8 @@ public struct GenerativeTrainingSettings: Sendable {
     public var noise: Float = 0.1
     /// VAE: weight of the KL term (beta-VAE; 1 is the standard VAE).
     public var beta: Float = 1
+    /// Polled before every batch; when it returns true the trainer throws `TrainingInterrupted`.
+    public var shouldStop: @Sendable () -> Bool = { false }
     public init() {}
 }
 
@@ -41,6 +43,7 @@ public enum GenerativeTrainer {
             var total: Double = 0
             let plan = batches(count: images.shape[0], size: settings.batchSize, generator: &generator)
             for batch in plan {
+                if settings.shouldStop() { throw TrainingInterrupted() }
                 let clean = images.gathering(rows: batch)
                 let noisy = (clean + Tensor.normal(clean.shape, standardDeviation: settings.noise, generator: &generator)).clamped(to: 0...1)
                 let net = network
@@ -69,6 +72,7 @@ public enum GenerativeTrainer {
             var totals = (reconstruction: 0.0, kl: 0.0)
             let plan = batches(count: images.shape[0], size: settings.batchSize, generator: &generator)
             for batch in plan {
+                if settings.shouldStop() { throw TrainingInterrupted() }
                 let x = images.gathering(rows: batch)
                 let noise = Tensor.normal([batch.count, latent], generator: &generator)
                 let (enc, dec) = (encoder, decoder)
@@ -109,6 +113,7 @@ public enum GenerativeTrainer {
             var totals = (d: 0.0, g: 0.0)
             let plan = batches(count: images.shape[0], size: settings.batchSize, generator: &rng)
             for batch in plan {
+                if settings.shouldStop() { throw TrainingInterrupted() }
                 let real = images.gathering(rows: batch)
                 let n = batch.count
                 // Discriminator step: real -> 1, fake -> 0 (batch statistics of each half separately, as DCGAN does).
