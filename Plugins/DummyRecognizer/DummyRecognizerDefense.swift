@@ -35,9 +35,11 @@ import InvLabTensor
 ///
 /// - the synthetic faces: `images_per_identity` images of one synthetic person per class, with
 ///   that class as a one-hot target (cross-entropy);
-/// - with `real_negatives: true` (the extended version's advice), also the real PUBLIC faces of
-///   the data split (never private ones), with the uniform distribution as target, weighted by
-///   `real_negative_weight`, so that f' stays low on real faces.
+/// - with `real_negatives: public` (the default; the extended version's advice), also the real
+///   PUBLIC faces of the data split with the uniform distribution as target, weighted by
+///   `real_negative_weight`, so that f' stays low on real faces. `private_train` uses the private
+///   training faces instead (the defender owns them) and `public_and_private_train` both; `none`
+///   trains on the synthetic faces alone.
 ///
 /// See `DummyTrainingSetup` for the exact loss and batching.
 public struct DummyRecognizerDefense: DefensePlugin {
@@ -47,7 +49,7 @@ public struct DummyRecognizerDefense: DefensePlugin {
         public var imagesPerIdentity = 10
         public var latentVariation = 0.3
         public var recognizer = DummyRecognizerDefense.defaultRecognizer
-        public var realNegatives = true
+        public var realNegatives = RealNegatives.publicFaces
         public var realNegativeWeight = 1.0
         public init() {}
 
@@ -73,8 +75,9 @@ public struct DummyRecognizerDefense: DefensePlugin {
                 (validation_fraction must be 0; `weights:` loads a trained f' instead).
                 """),
             SpecField("real_negatives", \.realNegatives, doc: """
-                Also train f' on the real public faces with a uniform target, so that it stays low on real faces \
-                (the extended version's advice; needs a public split).
+                Real faces f' is also trained on with a uniform target, so that it stays low on real faces: `public` \
+                (the extended version's advice; needs a public split), `private_train` (the defender's own training \
+                faces), `public_and_private_train`, or `none` (synthetic faces only).
                 """),
             SpecField("real_negative_weight", \.realNegativeWeight, doc: "Weight of the real-face (uniform target) term of f''s loss.",
                       bounds: SpecBounds(lower: (0, false), upper: (100, true))),
@@ -96,9 +99,12 @@ public struct DummyRecognizerDefense: DefensePlugin {
         has the same n outputs as the protected model f but output j is trained to fire on a synthetic person j. \
         An attack on g (equation (4)) is pulled toward f'(x) = t_j and reconstructs the synthetic person; on real \
         faces f' is low, so g keeps f's answers. f' is trained (cross-entropy) on `images_per_identity` images of one \
-        synthetic person per class from `source`, and, with `real_negatives: true` (the extended version, SCITEPRESS \
-        2025), also on the real public faces with the uniform distribution as target (weight \
-        `real_negative_weight`); each mini-batch pairs batch_size synthetic images with as many public faces. \
+        synthetic person per class from `source`, and, with `real_negatives: public` (the default; the extended \
+        version, SCITEPRESS 2025), also on the real public faces with the uniform distribution as target (weight \
+        `real_negative_weight`); each mini-batch pairs batch_size synthetic images with as many real faces. \
+        `real_negatives: private_train` uses the private training faces (which the defender owns) instead and \
+        `public_and_private_train` both: an option beyond the article, for public sets too small to stand for \
+        the private people. The log reports f''s mean top output on public and private training faces. \
         g publishes probabilities only (no logits). f' and its synthetic people are cached by a key without \
         lambda, so a lambda sweep trains them once. The synthetic people are exposed as the model's decoys (for the \
         `decoy_rate` metric). Deviations: the authors' synthetic faces come from an image-generation model trained \
@@ -111,7 +117,7 @@ public struct DummyRecognizerDefense: DefensePlugin {
         source: {type: synthetic_faces, variation: 1.0}
         images_per_identity: 10
         recognizer: {type: cnn, channels: [16, 32], hidden: [128], train: {epochs: 30, optimizer: {type: adam, lr: 0.001}}}
-        real_negatives: true
+        real_negatives: public
         real_negative_weight: 1.0
         """
 
@@ -197,7 +203,7 @@ public struct DummyRecognizerDefense: DefensePlugin {
 
     /// The model-cache key of f': everything that determines its weights, and not lambda.
     public func dummyCacheKey(classes: Int, imageShape: [Int], resources: DefenseResources) -> String {
-        let negatives = configuration.realNegatives ? "real_negatives:public weight \(configuration.realNegativeWeight)" : "real_negatives:none"
+        let negatives = "real_negatives:\(configuration.realNegatives.rawValue) weight \(configuration.realNegativeWeight)"
         return ModelCache.key(identityKeyParts(classes: classes, imageShape: imageShape, resources: resources)
             + ["dummy recognizer f'", "recognizer:" + emitFlowYAML(recognizerNode.specNode), negatives,
                Self.dataDescription(resources.data)])
@@ -229,11 +235,8 @@ public struct DummyRecognizerDefense: DefensePlugin {
             }
             return template
         }
-        let publicSet = resources.data.publicSet
-        if configuration.realNegatives && publicSet.count == 0 {
-            throw DummyRecognizerError("dummy_recognizer: real_negatives needs real public faces, but the data has no public set (set data.public_identities or data.public_source, or real_negatives: false)")
-        }
-        let setup = DummyTrainingSetup(synthetic: synthetic, negatives: configuration.realNegatives ? publicSet : nil,
+        let negatives = try configuration.realNegatives.faces(resources.data)
+        let setup = DummyTrainingSetup(synthetic: synthetic, negatives: negatives,
                                        negativeWeight: Float(configuration.realNegativeWeight), classes: classes,
                                        training: recognizer.training, optimizer: optimizer, seed: seed)
         let environment = resources.environment
@@ -241,10 +244,18 @@ public struct DummyRecognizerDefense: DefensePlugin {
                                                                template: template) { network in
             try DummyRecognizerTraining.train(&network, setup, environment: environment)
         }
-        let report = DummyRecognizerTraining.diagnostics(network, synthetic: synthetic, real: publicSet.images)
-        environment.progress.log(String(format: "dummy recognizer f'%@: recognises %.1f %% of its synthetic identities", cached ? " (from the model cache)" : "",
-                                        100 * report.syntheticAccuracy)
-            + (report.realTopOutput.map { String(format: "; mean top output on public faces %.3f (uniform: %.3f)", $0, 1 / Double(classes)) } ?? ""))
+        let data = resources.data
+        let report = DummyRecognizerTraining.diagnostics(network, synthetic: synthetic, publicFaces: data.publicSet.images,
+                                                         privateFaces: data.privateTrain.images)
+        environment.progress.log(String(format: "dummy recognizer f'%@: recognises %.1f %% of its synthetic identities; mean top output %@on private training faces %.3f (uniform %.3f)",
+                                        cached ? " (from the model cache)" : "", 100 * report.syntheticAccuracy,
+                                        report.publicTopOutput.map { String(format: "on public faces %.3f, ", $0) } ?? "",
+                                        report.privateTopOutput ?? .nan, 1 / Double(classes)))
+        if report.syntheticAccuracy < 0.5 {
+            environment.progress.log(String(format: "dummy_recognizer: warning: f' recognises only %.1f %% of its synthetic identities (chance %.1f %%); "
+                + "the synthetic people may be indistinguishable (e.g. a generator that draws nearly one face for every latent) or f' undertrained, "
+                + "and then g plants no decoys", 100 * report.syntheticAccuracy, 100 / Double(classes)))
+        }
         return network
     }
 }

@@ -121,15 +121,18 @@ enum DummyRecognizerTraining {
         return (value.scalar, logits.argmaxRows())
     }
 
-    /// Share of `set` that f' assigns to its own class, and f''s mean largest output on `real`
-    /// faces (at most 512 of them): what the extended version asks of a dummy, high on its
-    /// synthetic identities and low on real faces.
-    static func diagnostics(_ network: Network, synthetic: LabeledSet, real: Tensor) -> (syntheticAccuracy: Double, realTopOutput: Double?) {
+    /// Share of the synthetic set that f' assigns to its own class, and f''s mean largest output
+    /// on real faces (at most 512 of each set; nil for an empty set): what the extended version
+    /// asks of a dummy, high on its synthetic identities and low on real faces.
+    static func diagnostics(_ network: Network, synthetic: LabeledSet, publicFaces: Tensor, privateFaces: Tensor)
+        -> (syntheticAccuracy: Double, publicTopOutput: Double?, privateTopOutput: Double?) {
         let predicted = network.predict(synthetic.images).argmaxRows()
         let accuracy = Double(zip(predicted, synthetic.labels).filter { $0 == $1 }.count) / Double(max(synthetic.count, 1))
-        guard real.shape[0] > 0 else { return (accuracy, nil) }
-        let sample = real.slice(alongAxis: 0, 0..<min(real.shape[0], 512))
-        let top = Tensor.softmaxLastAxis(network.predict(sample)).maxAlongLastAxis().values
-        return (accuracy, Double(top.mean()))
+        func meanTop(_ images: Tensor) -> Double? {
+            guard images.shape[0] > 0 else { return nil }
+            let sample = images.slice(alongAxis: 0, 0..<min(images.shape[0], 512))
+            return Double(Tensor.softmaxLastAxis(network.predict(sample)).maxAlongLastAxis().values.mean())
+        }
+        return (accuracy, meanTop(publicFaces), meanTop(privateFaces))
     }
 }

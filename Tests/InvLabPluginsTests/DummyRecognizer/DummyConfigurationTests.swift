@@ -25,7 +25,7 @@ struct DummyConfigurationTests {
         let fields = try #require(registries.defenses.descriptor("dummy_recognizer")).fields
         #expect(fields.map(\.name) == ["lambda", "source", "images_per_identity", "latent_variation", "recognizer", "real_negatives", "real_negative_weight"])
         #expect(fields.map { $0.defaultText ?? "required" } == [
-            "0.25", "{type: synthetic_faces}", "10", "0.3", "{type: cnn, channels: [16, 32], hidden: [128]}", "true", "1.0",
+            "0.25", "{type: synthetic_faces}", "10", "0.3", "{type: cnn, channels: [16, 32], hidden: [128]}", "public", "1.0",
         ])
         #expect(fields[0].type == "a number in [0, 1]")
     }

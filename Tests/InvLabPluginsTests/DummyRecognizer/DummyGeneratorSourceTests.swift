@@ -51,11 +51,27 @@ struct DummyGeneratorSourceTests {
         #expect(abs(images.mean() - 0.2) < 0.15)
     }
 
+    @Test("synthetic people that f' cannot tell apart are reported in the log")
+    func indistinguishableIdentitiesWarn() throws {
+        final class Lines: @unchecked Sendable { var text = "" }
+        let lines = Lines()
+        let environment = RunEnvironment(cache: ModelCache(directory: nil), progress: ProgressReporter(style: .lines) { lines.text += $0 },
+                                         dataDirectory: URL(fileURLWithPath: "/tmp"))
+        // contrast 0: every latent draws the public mean face, so every synthetic person is the same.
+        let defense = try DummyRecognizerTestKit.defense("""
+            {type: dummy_recognizer, source: {type: test_pattern_generator, contrast: 0}, images_per_identity: 3,
+             recognizer: {type: mlp, hidden: [4], train: {epochs: 5}}}
+            """, registries: registries)
+        _ = try defense.wrap(f, resources: DefenseTestKit.resources(data, registries: registries, environment: environment))
+        #expect(lines.text.contains("dummy_recognizer: warning: f' recognises only"))
+        #expect(lines.text.contains("g plants no decoys"))
+    }
+
     @Test("a generator source without a public split is a clear error")
     func needsPublicFaces() throws {
         let noPublic = DefenseTestKit.data(train: data.privateTrain, classes: 3)
         #expect {
-            _ = try decoys("real_negatives: false", data: noPublic)
+            _ = try decoys("real_negatives: none", data: noPublic)
         } throws: {
             "\($0)" == "dummy_recognizer: source 'test_pattern_generator' is a generator, fitted on the public faces, but the data has no public set (set data.public_identities or data.public_source)"
         }

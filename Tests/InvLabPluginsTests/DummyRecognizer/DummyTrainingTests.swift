@@ -27,7 +27,7 @@ struct DummyTrainingTests {
     @Test("the decoys are one synthetic identity per class: synthetic_faces identities 500000 + k at the data's size")
     func decoysAreSyntheticIdentities() throws {
         let model = try wrap("""
-            {type: dummy_recognizer, images_per_identity: 4, real_negatives: false,
+            {type: dummy_recognizer, images_per_identity: 4, real_negatives: none,
              recognizer: {type: mlp, hidden: [4], train: {epochs: 1}}}
             """)
         let expected = SyntheticFaces(identities: 3, imagesPerIdentity: 4, height: 16, width: 16, channels: 1,
@@ -67,21 +67,42 @@ struct DummyTrainingTests {
         let fAccuracy = f.accuracy(on: data.privateTest)
         #expect(fAccuracy == 1)
 
-        let defended = try wrap("lambda: 0.25, real_negatives: true")
+        let defended = try wrap("lambda: 0.25, real_negatives: public")
         let dummyOnReal = DummyRecognizerTestKit.meanTopOutput(defended, on: data.privateTest.images)
         #expect(dummyOnReal < 0.4, "f' should stay near uniform (1/8) on real faces, got \(dummyOnReal)")
         #expect(defended.accuracy(on: data.privateTest) == fAccuracy)
 
         // The extended version's warning: a dummy trained on synthetic faces alone stays confident on
         // real faces and overrides f.
-        let synthesisOnly = try wrap("lambda: 0.25, real_negatives: false")
+        let synthesisOnly = try wrap("lambda: 0.25, real_negatives: none")
         #expect(DummyRecognizerTestKit.meanTopOutput(synthesisOnly, on: data.privateTest.images) > dummyOnReal + 0.2)
         #expect(synthesisOnly.accuracy(on: data.privateTest) < 0.5)
 
         // lambda 0 publishes f' alone (the same cached f'): real faces are no longer recognised.
-        let dummyOnly = try wrap("lambda: 0, real_negatives: true")
+        let dummyOnly = try wrap("lambda: 0, real_negatives: public")
         #expect(dummyOnly.dummy.state == defended.dummy.state)
         #expect(dummyOnly.accuracy(on: data.privateTest) < 0.5)
+    }
+
+    @Test("real_negatives: private_train pushes f' to uniform on the defender's own training faces, without a public split")
+    func privateNegatives() throws {
+        let full = DummyRecognizerTestKit.data(classes: 8, publicPeople: 0)
+        #expect(full.publicSet.count == 0)
+        let f = DummyRecognizerTestKit.handMadeRecognizer(classes: 8)
+        let environment = RunEnvironment.ephemeral()
+        func wrap(_ negatives: String) throws -> DummyRecognizerModel {
+            let defense = try DummyRecognizerTestKit.defense(
+                "{type: dummy_recognizer, images_per_identity: 6, real_negatives: \(negatives), recognizer: \(DummyRecognizerTestKit.recognizer)}",
+                registries: registries)
+            return try #require(try defense.wrap(f, resources: DefenseTestKit.resources(full, registries: registries, environment: environment))
+                as? DummyRecognizerModel)
+        }
+        let defended = try wrap("private_train"), alone = try wrap("none")
+        // The test faces are other images of the same people than the training faces.
+        #expect(DummyRecognizerTestKit.meanTopOutput(defended, on: full.privateTest.images) < 0.3)
+        #expect(DummyRecognizerTestKit.meanTopOutput(alone, on: full.privateTest.images) > 0.5)
+        #expect(defended.accuracy(on: full.privateTest) == 1)
+        #expect(defended.dummy.state != alone.dummy.state)
     }
 
     @Test("the cache key of f' does not depend on lambda; f' is trained once for a lambda sweep")
@@ -94,6 +115,7 @@ struct DummyTrainingTests {
         #expect(try key("lambda: 0.1") == key("lambda: 0.4"))
         #expect(try key("lambda: 0.1") == key("lambda: 1"))
         #expect(try key("lambda: 0.1") != key("lambda: 0.1, real_negative_weight: 2"))
+        #expect(try key("lambda: 0.1") != key("lambda: 0.1, real_negatives: private_train"))
         #expect(try key("lambda: 0.1") != key("lambda: 0.1, images_per_identity: 3"))
         #expect(try key("lambda: 0.1") != key("lambda: 0.1, recognizer: {type: mlp}"))
 
@@ -125,7 +147,7 @@ struct DummyTrainingTests {
         #expect {
             _ = try defense.wrap(f, resources: DefenseTestKit.resources(noPublic, registries: registries))
         } throws: {
-            "\($0)" == "dummy_recognizer: real_negatives needs real public faces, but the data has no public set (set data.public_identities or data.public_source, or real_negatives: false)"
+            "\($0)" == "dummy_recognizer: real_negatives: public needs real public faces, but the data has no public set (set data.public_identities or data.public_source, or real_negatives: private_train or none)"
         }
         let tooFew = try DummyRecognizerTestKit.defense("{type: dummy_recognizer, source: {type: synthetic_faces, identities: 2}}", registries: registries)
         #expect {
