@@ -38,9 +38,11 @@ public struct GradientAttack: AttackPlugin {
         evaluated iterate (the start and every step it ran) plus one query per attempt to score the kept image. \
         `seconds` times the search and the selection, not the preparation of priors or the generator.
 
-        MI-FACE (Fredrikson et al. 2015): `{identity_loss: one_minus_confidence, init: {type: zeros}, \
-        optimizer: {type: gradient_descent, lr: 0.1}, iterations: 5000, early_stopping: {window: 100, threshold: 0.01}}` \
-        (their denoiser step is a `dae_prior` regularizer here).
+        MI-FACE (Fredrikson et al. 2015, Algorithm 1) maps to `identity_loss: one_minus_confidence`, \
+        `init: {type: zeros}` (x_0 = 0), `optimizer: {type: gradient_descent, lr: lambda}`, `iterations: alpha`, \
+        `early_stopping: {window: beta, threshold: gamma}`, `keep_best: true`. Deviation: their PROCESS step after each \
+        update (a denoising autoencoder applied to the image in one variant) is not a projection here; use the \
+        `dae_prior` regularizer, which penalises the distance to the denoised image instead.
 
         GMI (Zhang et al. 2020, "The Secret Revealer") in latent space:
         ```yaml

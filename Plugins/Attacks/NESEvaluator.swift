@@ -28,7 +28,7 @@ struct NESEvaluator: SearchEvaluator {
         let pairs = samples / 2
         let estimated = withGradient.indices.filter { withGradient[$0] }
         // Directions: `pairs` per row that needs a gradient, shape [estimated * pairs, size].
-        let directions = Tensor.normal([estimated.count * pairs, size], generator: &random)
+        let directions = Tensor.standardNormals([estimated.count * pairs, size], generator: &random)
 
         // One batch: the rows themselves, then every row's + and - perturbations.
         var batch = Tensor(zeros: [count + 2 * estimated.count * pairs] + problem.variableShape)

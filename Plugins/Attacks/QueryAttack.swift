@@ -54,7 +54,8 @@ public struct QueryAttack: AttackPlugin {
         Queries are counted exactly per identity, all restarts included: every image sent to `query` counts one \
         (samples + 1 per attempt and step with a gradient estimate, 1 without). The target probability of the kept \
         iterate is known from those queries; only a reported image that differs from the queried one (clamped to \
-        [0, 1] when the projection allows more) is queried again, and counted. An identity stops when its attempts \
+        [0, 1] when the projection allows more) is queried again, and counted (one query per such attempt, which may \
+        exceed the budget). An identity stops when its attempts \
         cannot afford another evaluation within `query_budget`; a gradient is only estimated when the step it leads \
         to can also be evaluated.
         """

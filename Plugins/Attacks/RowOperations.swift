@@ -31,15 +31,3 @@ extension Tensor {
         return scalars[(row * size)..<((row + 1) * size)]
     }
 }
-
-extension Tensor {
-    /// True when no element is NaN or infinite. Checks the exponent bits with an integer
-    /// maximum, which the compiler vectorises (the attack loop checks its whole batch every step).
-    var allFinite: Bool {
-        withUnsafeBufferPointer { buffer in
-            var largest: UInt32 = 0
-            for value in buffer { largest = Swift.max(largest, value.bitPattern & 0x7F80_0000) }
-            return largest != 0x7F80_0000
-        }
-    }
-}
