@@ -86,7 +86,7 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
         try evaluate(all, withGradient: gradients, step: 0)
         sampleCurves(step: 0)
         var lastStep = 0
-        for step in 1...max(total, 1) {
+        for step in 1...total {
             if environment.isCancelled { throw RunCancelled() }
             let (evaluating, withGradient) = plan(step: step)
             if evaluating.isEmpty { break }
