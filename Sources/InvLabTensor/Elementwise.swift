@@ -1,6 +1,11 @@
 import Foundation
 
 // Elementwise kernels on plain tensors (no autodiff); `Var` builds its operations on these.
+// Large tensors are split over `Parallel.threads` in contiguous chunks (each element is computed
+// by the same expression whatever the split, so results do not depend on the thread count).
+
+/// Elements per thread below which an elementwise kernel stays on one thread.
+@usableFromInline let elementwiseChunk = 1 << 16
 
 extension Tensor {
     /// Applies `op` to broadcast pairs of elements of `a` and `b`.
@@ -10,7 +15,9 @@ extension Tensor {
             return Tensor(shape: a.shape, unsafeUninitialized: { out in
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
-                        for i in 0..<out.count { out[i] = op(pa[i], pb[i]) }
+                        Parallel.forEachChunk(of: out.count, minimumChunk: elementwiseChunk) { range in
+                            for i in range { out[i] = op(pa[i], pb[i]) }
+                        }
                     }
                 }
             })
@@ -21,13 +28,21 @@ extension Tensor {
         if b.count == 1 {
             let s = b.scalars[0]
             return Tensor(shape: outShape, unsafeUninitialized: { out in
-                a.withUnsafeBufferPointer { pa in for i in 0..<out.count { out[i] = op(pa[i], s) } }
+                a.withUnsafeBufferPointer { pa in
+                    Parallel.forEachChunk(of: out.count, minimumChunk: elementwiseChunk) { range in
+                        for i in range { out[i] = op(pa[i], s) }
+                    }
+                }
             })
         }
         if a.count == 1 {
             let s = a.scalars[0]
             return Tensor(shape: outShape, unsafeUninitialized: { out in
-                b.withUnsafeBufferPointer { pb in for i in 0..<out.count { out[i] = op(s, pb[i]) } }
+                b.withUnsafeBufferPointer { pb in
+                    Parallel.forEachChunk(of: out.count, minimumChunk: elementwiseChunk) { range in
+                        for i in range { out[i] = op(s, pb[i]) }
+                    }
+                }
             })
         }
         let nest = Broadcasting.LoopNest(outShape: outShape, operandShapes: [a.shape, b.shape])
@@ -67,7 +82,11 @@ extension Tensor {
     @inline(__always)
     public func map(_ transform: (Float) -> Float) -> Tensor {
         Tensor(shape: shape, unsafeUninitialized: { out in
-            withUnsafeBufferPointer { p in for i in 0..<out.count { out[i] = transform(p[i]) } }
+            withUnsafeBufferPointer { p in
+                Parallel.forEachChunk(of: out.count, minimumChunk: elementwiseChunk) { range in
+                    for i in range { out[i] = transform(p[i]) }
+                }
+            }
         })
     }
 

@@ -40,3 +40,25 @@ struct TapeTests {
         #expect(abs((normal * normal).mean() - 1) < 0.05)
     }
 }
+
+@Suite("Tensor basics")
+struct TensorBasicsTests {
+    @Test("isFinite finds NaN and infinities anywhere")
+    func finiteness() {
+        #expect(Tensor(shape: [3], scalars: [1, -2, 3e38]).isFinite)
+        for bad: Float in [.nan, .infinity, -.infinity] {
+            var values = [Float](repeating: 0.5, count: 1000)
+            values[777] = bad
+            #expect(!Tensor(values).isFinite)
+        }
+        #expect(Tensor(zeros: [0]).isFinite)
+    }
+
+    @Test("copy on write: a copy does not see later writes")
+    func copyOnWrite() {
+        var a = Tensor([1, 2, 3])
+        let b = a
+        a[0] = 9
+        #expect(b.scalars == [1, 2, 3] && a.scalars == [9, 2, 3])
+    }
+}
