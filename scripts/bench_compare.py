@@ -194,22 +194,18 @@ def fmt(value, digits=4):
 
 def print_table(rows, frameworks, errors, with_losses):
     shown = [f for f in frameworks if any(f in r["runs"] for r in rows)]
-    header = ["workload", "unit", "engine"] + shown + [f"time ratio engine/{f}" for f in shown if f == "torch"]
+    header = ["workload", "unit", "engine"] + shown + [f"engine/{f}" for f in shown]
     lines = [header]
     for r in rows:
         line = [r["workload"], r["unit"], fmt(r["runs"].get("engine", {}).get("median"))]
         line += [fmt(r["runs"].get(f, {}).get("median")) for f in shown]
-        if "torch" in shown:
-            line.append(fmt(r["time_ratio"].get("torch"), 3))
+        line += [fmt(r["time_ratio"].get(f), 3) for f in shown]
         lines.append(line)
     widths = [max(len(str(l[i])) for l in lines) for i in range(len(header))]
     for l in lines:
         print("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(l, widths))))
-    other = [f for f in shown if f != "torch"]
-    if other:
-        print("time ratios engine/" + ", engine/".join(other) + ": " + "; ".join(
-            f"{r['workload']} " + " ".join(fmt(r["time_ratio"].get(f), 3) for f in other) for r in rows))
-    print("(medians; time ratio = reference throughput / engine throughput, <= 1 means the engine is at least as fast)")
+    print("(medians of the rounds; engine/X = wall-time ratio = X's throughput / the engine's: "
+          "<= 1 means the engine is at least as fast as X)")
     disagree = False
     if with_losses:
         print("\nlosses with identical weights (--params):")
@@ -217,7 +213,7 @@ def print_table(rows, frameworks, errors, with_losses):
         for r in rows:
             for item in r["losses"]:
                 low, high = item["readme"]
-                readme = f"{low:g}" if low == high else f"{low:g}-{high:g}"
+                readme = f"{low:.7g}" if low == high else f"{low:.7g}-{high:.7g}"
                 ok = loss_agrees(r["workload"], item)
                 disagree |= ok is False
                 lines.append([r["workload"], item["loss"], fmt(item.get("engine"), 7)]
