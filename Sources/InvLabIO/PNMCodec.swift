@@ -55,7 +55,9 @@ public enum PNMCodec {
     private static func asciiSamples(_ bytes: [UInt8], _ header: PNMHeader, sampleCount: Int,
                                      _ fail: FormatErrorFactory) throws -> [Int] {
         var samples = [Int]()
-        samples.reserveCapacity(sampleCount)
+        // Each sample takes at least a digit and a separator, so the file bounds how many there
+        // can be; reserving the count the header declares let a 20-byte file claim 2 GB.
+        samples.reserveCapacity(min(sampleCount, (bytes.count - header.payloadOffset) / 2 + 1))
         var cursor = header.payloadOffset
         let name = header.kind.formatName
         while true {
