@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InvLabBench
+import InvLabSpec
 import InvLabTensor
 
 /// `invlab bench`: the reference workloads W0-W3 with the engine, as a table or JSON lines.
@@ -35,6 +36,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let runner = BenchRunner(referenceParameters: params.map { URL(fileURLWithPath: $0) })
         let selected = only.isEmpty ? ["W0", "W1", "W2", "W3"] : only.map { $0.uppercased() }
+        if let unknown = selected.first(where: { !["W0", "W1", "W2", "W3"].contains($0) }) {
+            printError("error: unknown workload '\(unknown)'; expected W0, W1, W2 or W3")
+            throw ExitCode(ExitCodes.badSpec)
+        }
         if !json {
             print("InversionLab bench: \(BLASKernel.status), \(Parallel.threads) threads")
         }
@@ -62,13 +67,15 @@ struct BenchCommand: ParsableCommand {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.4g", value)
     }
 
+    /// One JSON object; numbers at full precision (NaN and infinities as null, which JSON lacks).
     static func jsonLine(_ result: BenchResult) -> String {
-        var fields = ["\"workload\": \"\(result.workload)\"", "\"unit\": \"\(result.unit)\"",
-                      "\"value\": \(format(result.value))", "\"seconds\": \(String(format: "%.3f", result.seconds))",
-                      "\"peak_rss_mb\": \(String(format: "%.0f", result.peakRSSMegabytes))",
-                      "\"blas_kernel\": \"\(BLAS.kernelName)\"", "\"threads\": \(Parallel.threads)"]
-        fields += result.details.map { "\"\($0.0)\": \(format($0.1))" }
-        return "{" + fields.joined(separator: ", ") + "}"
+        var members: [(key: String, value: JSONValue)] = [
+            ("workload", .string(result.workload)), ("unit", .string(result.unit)), ("value", .number(result.value)),
+            ("seconds", .number(result.seconds)), ("peak_rss_mb", .number(result.peakRSSMegabytes.rounded())),
+            ("blas_kernel", .string(BLAS.kernelName)), ("threads", .integer(Parallel.threads)),
+        ]
+        members += result.details.map { ($0.0, JSONValue.number($0.1)) }
+        return JSONValue.object(members).serialized(pretty: false)
     }
 }
 
