@@ -31,7 +31,9 @@
 #
 # Run: each target is started on its working corpus (FUZZ_BUILD_DIR/corpus/<target>) plus the
 # read-only Fuzz/seeds/<target> and Fuzz/regression/<target>, with Fuzz/dictionaries/<target>.dict,
-#   -max_len=<per target> -rss_limit_mb=2048 -timeout=10 -max_total_time=<share>
+#   -max_len=<per target> -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -max_total_time=<share>
+# (-max_len is 4096, 2048 for idx and npy: no input that small may make a reader allocate 512 MB
+# at once, whatever its header claims; that is an out-of-memory finding too)
 # and SWIFT_BACKTRACE=enable=no (Swift's crash handler would hang after the first crash). libFuzzer
 # stops at a crash, timeout or out-of-memory; the input (crash-*, timeout-*, oom-*, leak-*) is
 # copied to Fuzz/regression/<target>/<kind>-<first 16 hex digits of its SHA-256>, and fuzzing
@@ -175,7 +177,7 @@ fuzz_target() {
     while [ "$elapsed" -lt "$SHARE" ]; do
         local left=$(( SHARE - elapsed )) start=$(date +%s) code=0
         SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-            "$BUILD/bin/fuzz-$target" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -timeout=10 \
+            "$BUILD/bin/fuzz-$target" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 \
             -max_total_time="$left" -print_final_stats=1 -artifact_prefix="$artifacts/" \
             "${options[@]}" "${directories[@]}" > "$log.part" 2>&1 || code=$?
         cat "$log.part" >> "$log"

@@ -27,6 +27,7 @@ public enum PNGCodec {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
+        let chunks = try PNGChunkScan(raw, fail)
         guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
             throw fail.error("cannot read PNG header: \(message(of: &image))")
         }
@@ -37,6 +38,7 @@ public enum PNGCodec {
         let channels = isColour ? 3 : 1
         let stored = channels + (hasAlpha ? 1 : 0)
         let bufferSize = try limits.checkImage(width: width, height: height, channels: stored, fail)
+        try chunks.checkImageData(fail)
         image.format = (isColour ? UInt32(PNG_FORMAT_RGB) : UInt32(PNG_FORMAT_GRAY))
             | (hasAlpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
