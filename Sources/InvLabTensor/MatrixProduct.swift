@@ -11,6 +11,12 @@ extension Tensor {
         precondition(k == kb, "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
         var result = Tensor(zeros: [m, n])
         if k == 0 { return result }
+        if transposeB && !transposeA && m < 64 && n >= 4 * m {
+            // A few rows times a large transposed matrix (a layer's forward pass on a small
+            // batch): OpenBLAS is about 25 % faster computing the transpose, B A^T, measured on
+            // the W1 shapes (40 x 4096 times 4096 x 512).
+            return matmul(b, a, transposeA: false, transposeB: true).transposed()
+        }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 result.withUnsafeMutableBufferPointer { pc in

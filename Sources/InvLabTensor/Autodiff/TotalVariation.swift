@@ -16,8 +16,9 @@ extension Var {
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let planeSize = h * w, imageSize = c * planeSize
         var totals = [Float](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { p in
-            for image in 0..<n {
+        x.withUnsafeBufferPointer { p in totals.withUnsafeMutableBufferPointer { totals in
+            Parallel.forEachChunk(of: n, minimumChunk: max(1, 16_384 / max(imageSize, 1))) { images in
+            for image in images {
                 var total: Float = 0
                 for plane in 0..<c {
                     let base = p.baseAddress! + image * imageSize + plane * planeSize
@@ -39,12 +40,14 @@ extension Var {
                 }
                 totals[image] = total
             }
-        }
+            }
+        } }
         return Var.record(Tensor(shape: [n], scalars: totals), inputs: [self]) { g in
             var grad = Tensor(zeros: x.shape)
             grad.withUnsafeMutableBufferPointer { out in
                 x.withUnsafeBufferPointer { p in
-                    for image in 0..<n {
+                    Parallel.forEachChunk(of: n, minimumChunk: max(1, 16_384 / max(imageSize, 1))) { images in
+                    for image in images {
                         let scale = g.scalars[image]
                         for plane in 0..<c {
                             let offset = image * imageSize + plane * planeSize
@@ -72,6 +75,7 @@ extension Var {
                                 } }
                             }
                         }
+                    }
                     }
                 }
             }
