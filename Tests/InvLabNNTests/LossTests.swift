@@ -47,3 +47,44 @@ struct LossTests {
         #expect(value == 15)
     }
 }
+
+@Suite("Loss gradients against finite differences")
+struct LossGradientTests {
+    func check(_ inputs: [Tensor], _ f: ([Var]) -> Var) {
+        let (_, grads) = valueWithGradient(at: inputs) { f($0) }
+        var generator = SeededGenerator(seed: 3)
+        for i in inputs.indices {
+            let direction = Tensor.normal(inputs[i].shape, generator: &generator)
+            var plus = inputs, minus = inputs
+            plus[i] = inputs[i] + direction * 1e-3
+            minus[i] = inputs[i] - direction * 1e-3
+            let numeric = (f(plus.map { Var(constant: $0) }).value.scalar - f(minus.map { Var(constant: $0) }).value.scalar) / 2e-3
+            let analytic = (grads[i] * direction).sum()
+            #expect(abs(numeric - analytic) <= 1e-2 * max(1, abs(analytic)), "input \(i): \(analytic) vs \(numeric)")
+        }
+    }
+
+    @Test func losses() {
+        var generator = SeededGenerator(seed: 1)
+        let logits = Tensor.normal([4, 5], standardDeviation: 2, generator: &generator)
+        for smoothing: Float in [0, 0.1, -0.05] {
+            check([logits]) { crossEntropy(logits: $0[0], labels: [0, 3, 4, 1], labelSmoothing: smoothing) }
+        }
+        let targets = Tensor.uniform([4, 5], generator: &generator)
+        check([logits]) { binaryCrossEntropy(logits: $0[0], targets: targets) }
+        check([logits]) { meanSquaredError($0[0], targets) }
+        let mu = Tensor.normal([3, 4], generator: &generator), logVar = Tensor.normal([3, 4], standardDeviation: 0.5, generator: &generator)
+        check([mu, logVar]) { gaussianKLDivergence(mean: $0[0], logVariance: $0[1]) }
+    }
+
+    @Test("dropout zeroes about the rate in training, scales the rest, and is the identity in evaluation")
+    func dropout() {
+        let network = Network(Sequential([Dropout(0.25)]), inputShape: [1000], seed: 1)
+        let x = Tensor(repeating: 1, shape: [4, 1000])
+        let (training, _) = network.forward(Var(constant: x), parameters: [], mode: .training, generator: SeededGenerator(seed: 2))
+        let zeros = training.value.scalars.filter { $0 == 0 }.count
+        #expect(abs(Float(zeros) / 4000 - 0.25) < 0.03)
+        #expect(training.value.scalars.allSatisfy { $0 == 0 || abs($0 - 1 / 0.75) < 1e-6 })
+        #expect(network.predict(x) == x)
+    }
+}
