@@ -11,8 +11,14 @@ INVLAB := .build/release/invlab
 
 .PHONY: demo test setup build data python-test-deps fuzz bench catalogue clean
 
-demo: setup build data
-	$(INVLAB) run Experiments/quickstart.yaml
+demo: setup build
+	@if $(INVLAB) data fetch orl; then \
+	  $(INVLAB) run Experiments/quickstart.yaml; \
+	else \
+	  echo "demo: the ORL faces could not be fetched (see the message above); running the quick start on"; \
+	  echo "demo: procedurally drawn SYNTHETIC faces instead (40 synthetic people, not real ones)"; \
+	  $(INVLAB) run Experiments/quickstart.yaml --set 'data.source={type: synthetic_faces, identities: 40, images_per_identity: 10}'; \
+	fi
 
 test: setup data python-test-deps
 	swift build --build-tests
