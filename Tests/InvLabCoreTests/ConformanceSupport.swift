@@ -9,7 +9,7 @@ import Testing
 /// Every registered plugin, for parameterised tests.
 let allPluginDescriptors: [PluginDescriptor] = (try? Builtins.registries().descriptors()) ?? []
 
-extension PluginDescriptor: @retroactive CustomTestStringConvertible {
+extension PluginDescriptor: CustomTestStringConvertible {
     public var testDescription: String { "\(kind.rawValue) \(id)" }
 }
 
