@@ -34,7 +34,8 @@
 #   -max_len=<per target> -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -max_total_time=<share>
 # (-max_len is 4096, 2048 for idx and npy: no input that small may make a reader allocate 512 MB
 # at once, whatever its header claims; that is an out-of-memory finding too)
-# and SWIFT_BACKTRACE=enable=no (Swift's crash handler would hang after the first crash). libFuzzer
+# and SWIFT_BACKTRACE=enable=no (Swift's crash handler would hang after the first crash) and
+# OPENBLAS_NUM_THREADS=1 (no idle OpenBLAS worker thread in each fuzzer process). libFuzzer
 # stops at a crash, timeout or out-of-memory; the input (crash-*, timeout-*, oom-*, leak-*) is
 # copied to Fuzz/regression/<target>/<kind>-<first 16 hex digits of its SHA-256>, and fuzzing
 # resumes for the remaining time. An input already in Fuzz/regression that still crashes stops
@@ -176,7 +177,7 @@ fuzz_target() {
     : > "$log"
     while [ "$elapsed" -lt "$SHARE" ]; do
         local left=$(( SHARE - elapsed )) start=$(date +%s) code=0
-        SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+        SWIFT_BACKTRACE=enable=no OPENBLAS_NUM_THREADS=1 ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
             "$BUILD/bin/fuzz-$target" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 \
             -max_total_time="$left" -print_final_stats=1 -artifact_prefix="$artifacts/" \
             "${options[@]}" "${directories[@]}" > "$log.part" 2>&1 || code=$?

@@ -47,3 +47,21 @@ struct FuzzFindingTests {
         }
     }
 }
+
+extension FuzzFindingTests {
+    /// Fuzz/regression/jpeg/timeout-7cd0c4d8eb5f445d: a 33 KB progressive JPEG claiming
+    /// 16384x6000 pixels with 2400 repeated, empty scans; libjpeg passed over the whole image
+    /// once per scan (over 10 s). The decoder now stops at the first warning.
+    @Test("a progressive JPEG with thousands of empty scans fails fast")
+    func progressiveScanBomb() throws {
+        let url = IOCorpusFile.fuzzDirectory.appendingPathComponent("regression/jpeg/timeout-7cd0c4d8eb5f445d")
+        let data = try Data(contentsOf: url)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            expectError("bomb.jpg: corrupt JPEG data: Corrupt JPEG data: premature end of data segment") {
+                _ = try JPEGDecoder.decode(data, path: "bomb.jpg")
+            }
+        }
+        #expect(elapsed < .seconds(2), "took \(elapsed)")
+    }
+}
