@@ -81,7 +81,8 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitCodes.badSpec)
         }
         if loaded.spec.output.report { ReportHook.build(summary.directory, columns: summary.columns) }
-        print(ResultTables.trials(summary.outcomes, columns: summary.columns).aligned)
+        print(RunCommand.summaryTable(ResultTables.trials(summary.outcomes, columns: summary.columns)).aligned)
+        print("all columns: \(summary.directory.appendingPathComponent("results.csv").path)")
         if summary.outcomes.contains(where: \.evaluatorIsTarget) {
             print("note: evaluator_is_target = yes: attack success was judged by the attacked model itself")
         }
@@ -96,6 +97,27 @@ struct RunCommand: ParsableCommand {
             printError("some trials failed; see the error column of results.csv")
             throw ExitCode(ExitCodes.failure)
         }
+    }
+}
+
+extension RunCommand {
+    /// The headline columns of a results table (sweep values, status and the main metrics), so
+    /// that the terminal shows a readable table; results.csv keeps every column.
+    static func summaryTable(_ table: TextTable) -> TextTable {
+        let headline: Set<String> = ["status", "attack_top1", "attack_top5", "target_confidence", "knn_distance", "psnr", "ssim",
+                                     "accuracy", "accuracy_drop", "decoy_rate", "evaluator_is_target", "error"]
+        let statusIndex = table.columns.firstIndex(of: "status") ?? 1
+        let keep = table.columns.indices.filter { index in
+            index < statusIndex || headline.contains(table.columns[index])
+        }.filter { index in
+            // Drop columns that are empty in every row (e.g. decoy_rate without a dummy defense).
+            table.columns[index] == "trial" || table.columns[index] == "status" || table.rows.contains { !$0[index].isEmpty }
+        }
+        return TextTable(columns: keep.map { table.columns[$0] },
+                         rows: table.rows.map { row in keep.map { index in
+                             let cell = row[index]
+                             return cell.count > 60 ? String(cell.prefix(57)) + "..." : cell
+                         } })
     }
 }
 
