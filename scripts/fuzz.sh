@@ -31,9 +31,10 @@
 #
 # Run: each target is started on its working corpus (FUZZ_BUILD_DIR/corpus/<target>) plus the
 # read-only Fuzz/seeds/<target> and Fuzz/regression/<target>, with Fuzz/dictionaries/<target>.dict,
-#   -max_len=<per target> -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -max_total_time=<share>
-# (-max_len is 4096, 2048 for idx and npy: no input that small may make a reader allocate 512 MB
-# at once, whatever its header claims; that is an out-of-memory finding too)
+#   -max_len=4096 (2048 for idx, npy) -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10
+#   -max_total_time=<share>
+# (no input that small has a reason to make a reader allocate 512 MB at once, whatever its
+# header claims, so such an allocation is an out-of-memory finding too)
 # and SWIFT_BACKTRACE=enable=no (Swift's crash handler would hang after the first crash) and
 # OPENBLAS_NUM_THREADS=1 (no idle OpenBLAS worker thread in each fuzzer process). libFuzzer
 # stops at a crash, timeout or out-of-memory; the input (crash-*, timeout-*, oom-*, leak-*) is
