@@ -1,4 +1,5 @@
 import Foundation
+import InvLabSpec
 
 /// A parsed JSON value, read with `JSONDecoder` (so booleans and numbers stay apart on every
 /// platform): how reports read `run.json` without knowing its every key.
@@ -63,19 +64,6 @@ public indirect enum JSONDocument: Decodable, Equatable, Sendable {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result + "\""
-    }
+    /// A JSON string literal (the escaping of the spec module's JSON writer).
+    static func quoted(_ text: String) -> String { JSONValue.string(text).serialized(pretty: false) }
 }
