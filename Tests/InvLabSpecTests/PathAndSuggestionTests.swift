@@ -80,3 +80,24 @@ struct PathAndSuggestionTests {
             == ["known datasets: (none)"])
     }
 }
+
+@Suite("Quoted keys in key paths")
+struct QuotedKeyPathTests {
+    @Test("a printed path with quoted keys parses back to the same path", arguments: [
+        "sweep[\"defense.lambda\"].step", "a[\"x y\"][0].b", "[\"odd \\\"key\\\"\"]", "plain.path[2]",
+    ])
+    func roundTrip(_ text: String) throws {
+        let path = try SpecPath(parsing: text)
+        #expect(path.description == text)
+        #expect(try SpecPath(parsing: path.description) == path)
+    }
+
+    @Test func unterminated() {
+        #expect(throws: SpecPathSyntaxError(message: "expected '\"' to close the quoted key", offset: 11)) {
+            try SpecPath(parsing: "sweep[\"a.b]")
+        }
+        #expect(throws: SpecPathSyntaxError(message: "expected ']' after the quoted key", offset: 9)) {
+            try SpecPath(parsing: "sweep[\"a\"x")
+        }
+    }
+}

@@ -8,7 +8,9 @@ extension SpecPath {
     ///
     /// A key is any run of characters other than `.`, `[`, `]`, `=` and white space; an index is
     /// a non-negative decimal integer in brackets. A path may also start with an index (`[0].a`)
-    /// to address into a root list.
+    /// to address into a root list. A key that contains such characters is written bracketed
+    /// and double-quoted, as `description` prints it: `sweep["defense.lambda"].step` (with `\"`
+    /// and `\\` escapes).
     /// - Throws: `SpecPathSyntaxError` naming the problem and its offset.
     public init(parsing text: String) throws {
         self.init(try SpecPath.parseComponents(text).map(\.component))
@@ -39,6 +41,12 @@ extension SpecPath {
                 result.append((.key(String(characters[start..<position])), start))
             }
             while position < characters.count, characters[position] == "[" {
+                if position + 1 < characters.count, characters[position + 1] == "\"" {
+                    let (key, next) = try parseQuotedKey(characters, openingBracketAt: position)
+                    result.append((.key(key), position))
+                    position = next
+                    continue
+                }
                 let (index, next) = try parseIndex(characters, openingBracketAt: position)
                 result.append((.index(index), position))
                 position = next
@@ -67,6 +75,26 @@ extension SpecPath {
         let found = characters[position]
         if first && found == "." { return "expected a key before '.'" }
         return first ? "unexpected character '\(found)' in key path" : "expected a key after '.', found '\(found)'"
+    }
+
+    /// Reads `["key"]` starting at the `[`; returns the key and the position after `]`.
+    private static func parseQuotedKey(_ characters: [Character], openingBracketAt open: Int) throws -> (String, Int) {
+        var position = open + 2
+        var key = ""
+        while position < characters.count, characters[position] != "\"" {
+            if characters[position] == "\\", position + 1 < characters.count {
+                position += 1
+            }
+            key.append(characters[position])
+            position += 1
+        }
+        guard position < characters.count else {
+            throw SpecPathSyntaxError(message: "expected '\"' to close the quoted key", offset: position)
+        }
+        guard position + 1 < characters.count, characters[position + 1] == "]" else {
+            throw SpecPathSyntaxError(message: "expected ']' after the quoted key", offset: position + 1)
+        }
+        return (key, position + 2)
     }
 
     /// Reads `[digits]` starting at the `[`; returns the index and the position after `]`.
