@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN"]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
-        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabBuiltins", "InvLabCLI"]),
+        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
         // One target for every plugin module's tests, one sub-folder per module.
         .testTarget(name: "InvLabPluginsTests", dependencies: [
             "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
+import InvLabCore
 import InvLabDatasets
+import InvLabIO
 
 /// `invlab data`.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Fetch and prepare datasets.",
-        subcommands: [Fetch.self])
+        subcommands: [Fetch.self, Preview.self])
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -49,6 +51,72 @@ struct DataCommand: ParsableCommand {
                 }
             } catch let error as DatasetError {
                 printError("error: \(error.message)")
+                throw ExitCode(ExitCodes.failure)
+            }
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "preview",
+            abstract: "Write a PNG grid of the faces a spec trains on (one row per identity), after its splits and resizing.",
+            discussion: """
+            Loads the spec's data exactly as `invlab run` does (first sweep point) and tiles the first
+            identities of one split. Synthetic sources are labelled as such in the output.
+
+            Examples:
+              invlab data preview Experiments/quickstart.yaml --out faces.png
+              invlab data preview Experiments/quickstart.yaml --set 'data.source={type: synthetic_faces}' --identities 8 --images 6 --out docs/synthetic_faces.png
+              invlab data preview my.yaml --split public --out public.png
+            """)
+
+        @Argument(help: "The spec file (YAML).")
+        var spec: String
+
+        @OptionGroup var specOptions: SpecOptions
+
+        @Option(help: "The PNG file to write.")
+        var out: String
+
+        @Option(help: "Split to show: \(DataPreview.Split.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var split: String = DataPreview.Split.privateTrain.rawValue
+
+        @Option(help: "Number of identities (rows).")
+        var identities: Int = 8
+
+        @Option(help: "Images per identity (columns).")
+        var images: Int = 6
+
+        @Option(help: "Data directory (default: INVLAB_DATA_DIR, else ./data).")
+        var dataDir: String?
+
+        func validate() throws {
+            guard DataPreview.Split(rawValue: split) != nil else {
+                throw ValidationError("unknown split '\(split)'; expected one of: \(DataPreview.Split.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard identities >= 1, images >= 1 else { throw ValidationError("--identities and --images must be at least 1") }
+            guard out.lowercased().hasSuffix(".png") else { throw ValidationError("--out must name a .png file, got '\(out)'") }
+        }
+
+        func run() throws {
+            let loaded = try loadSpec(spec, overrides: specOptions.overrides)
+            let registries = try CommandEnvironment.loadRegistries()
+            do {
+                let trialSpec = try loaded.spec(of: loaded.trials[0])
+                let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+                let environment = RunEnvironment(cache: ModelCache(directory: nil), progress: ProgressReporter(style: .quiet),
+                                                 dataDirectory: DataLocation.directory(dataDir))
+                let data = try DataPreparation.prepare(plan, environment: environment)
+                let (grid, names) = try DataPreview.grid(data, split: DataPreview.Split(rawValue: split)!, identities: identities, images: images)
+                let url = URL(fileURLWithPath: out)
+                try AtomicFile.write(try PNGCodec.encode(try Image(tensor: grid)), to: url)
+                let shape = data.imageShape.map(String.init).joined(separator: "x")
+                print("\(url.path): \(names.count) identities of \(split) (\(names.joined(separator: ", "))), images \(shape), from \(data.source)")
+                if data.isSynthetic { print("note: these are SYNTHETIC faces, not real people") }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                printError("error: \(error)")
                 throw ExitCode(ExitCodes.failure)
             }
         }

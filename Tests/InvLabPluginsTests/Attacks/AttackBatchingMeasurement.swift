@@ -13,10 +13,14 @@ import Testing
 ///
 /// Set `INVLAB_MEASURE_ITERATIONS` (default 100) and `INVLAB_MEASURE_MODELS` (comma-separated
 /// subset of softmax,mlp,cnn) to change the workload, and `INVLAB_MEASURE_ONLY=batched` or
-/// `sequential` to run one side alone (e.g. under `perf record`).
+/// `sequential` to run one side alone (e.g. under `perf record`). `INVLAB_MEASURE_SIZE=28x28`
+/// measures MNIST-sized images instead (height x width, one channel).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["INVLAB_MEASURE"] == "1"))
 struct AttackBatchingMeasurement {
-    static let shape = [1, 112, 92]
+    static let shape: [Int] = {
+        let parts = (ProcessInfo.processInfo.environment["INVLAB_MEASURE_SIZE"] ?? "112x92").split(separator: "x").compactMap { Int($0) }
+        return parts.count == 2 ? [1, parts[0], parts[1]] : [1, 112, 92]
+    }()
     static let identities = 40
 
     static func network(_ name: String) -> Network {
@@ -69,8 +73,8 @@ struct AttackBatchingMeasurement {
                 }
             }
             let sequentialSeconds = Date().timeIntervalSince(clock)
-            let line = String(format: "%@: %d identities x %d iterations: batched %.2f s (search %.2f s), sequential %.2f s (search %.2f s): speed-up %.1fx",
-                              name, Self.identities, iterations, batchedSeconds, batchedSearch, sequentialSeconds, sequentialSearch,
+            let line = String(format: "%@ %@: %d identities x %d iterations: batched %.2f s (search %.2f s), sequential %.2f s (search %.2f s): speed-up %.1fx",
+                              name, Self.shape.map(String.init).joined(separator: "x"), Self.identities, iterations, batchedSeconds, batchedSearch, sequentialSeconds, sequentialSearch,
                               sequentialSeconds / batchedSeconds)
             print("MEASURE " + line)
         }
