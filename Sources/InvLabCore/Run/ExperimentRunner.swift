@@ -115,7 +115,6 @@ public final class ExperimentRunner {
         try directory.updateRunInfo([
             ("status", .string(status)), ("finished", .string(ISO8601DateFormatter().string(from: Date()))),
             ("stage_seconds", .object(stageSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
-            ("data_split", dataCache.values.first.map { split in .object(split.splitDescription.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) } ?? .null),
         ])
         if !interrupted { trialStage.finish("\(directory.outcomes.count - failures) completed, \(failures) failed") }
         return RunSummary(directory: directory.url, outcomes: directory.outcomes, columns: columns, interrupted: interrupted)
@@ -185,6 +184,7 @@ public final class ExperimentRunner {
         let data = try DataPreparation.prepare(plan, environment: environment)
         dataCache[key] = data
         if dataCache.count == 1, let directory = currentDirectory {
+            // The split of the first data this run prepares (a sweep over data.* has several).
             try directory.updateRunInfo([("data_split", .object(data.splitDescription.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
         }
         return data
