@@ -86,8 +86,10 @@ enum DummyRecognizerTraining {
                     negativeCount = picked.count
                 }
                 let targets = targets(labels: labels, negatives: negativeCount, classes: setup.classes, weight: setup.negativeWeight)
-                let (loss, predicted) = try trainStep(&network, &optimizer, x: x, targets: targets,
-                                                      generator: generator.fork("step\(step)"), step: step)
+                let (loss, predicted) = try network.trainingStep(x, optimizer: &optimizer, generator: generator.fork("step\(step)"),
+                                                                  stage: "training the dummy recognizer f'", step: step) { logits, _ in
+                    softTargetLoss(logits: logits, weightedTargets: targets)
+                }
                 _ = generator.next()
                 step += 1
                 lossTotal += loss
@@ -99,26 +101,6 @@ enum DummyRecognizerTraining {
             stage.update(epoch + 1, detail: lastDetail)
         }
         stage.finish(lastDetail)
-    }
-
-    private static func trainStep(_ network: inout Network, _ optimizer: inout any Optimizer, x: Tensor, targets: Tensor,
-                                  generator: SeededGenerator, step: Int) throws -> (Float, [Int]) {
-        var context: ForwardContext?
-        var logits = Tensor(zeros: [])
-        let (value, gradients) = valueWithGradient(at: network.state.parameterList) { parameters in
-            let (output, forwardContext) = network.forward(Var(constant: x), parameters: parameters, mode: .training, generator: generator)
-            context = forwardContext
-            logits = output.value
-            return softTargetLoss(logits: output, weightedTargets: targets)
-        }
-        guard value.scalar.isFinite else {
-            throw NumericalFault(stage: "training the dummy recognizer f'", step: step, quantity: "loss")
-        }
-        var parameters = network.state.parameterList
-        optimizer.update(&parameters, gradients: gradients)
-        network.state.setParameters(parameters)
-        for (name, buffer) in context?.updatedBuffers ?? [:] { network.state.buffers[name] = buffer }
-        return (value.scalar, logits.argmaxRows())
     }
 
     /// Share of the synthetic set that f' assigns to its own class, and f''s mean largest output

@@ -83,7 +83,14 @@ public struct ClassifierTrainer {
                 var x = images.gathering(rows: batch)
                 let y = batch.map { labels[$0] }
                 if let augment { x = augment(x, y, &generator) }
-                let (loss, predicted) = try trainStep(&network, &optimizer, x: x, y: y, generator: generator.fork("step\(step)"), step: step)
+                let (loss, predicted) = try network.trainingStep(x, optimizer: &optimizer, generator: generator.fork("step\(step)"),
+                                                                  stage: "training \(network.name)", step: step) { logits, context in
+                    var loss = crossEntropy(logits: logits, labels: y, labelSmoothing: settings.labelSmoothing)
+                    for (name, term) in context.auxiliaryLosses.sorted(by: { $0.key < $1.key }) {
+                        loss = loss + term * (settings.auxiliaryWeights[name] ?? 0)
+                    }
+                    return loss
+                }
                 _ = generator.next()
                 step += 1
                 lossTotal += Double(loss) * Double(batch.count)
@@ -110,28 +117,6 @@ public struct ClassifierTrainer {
         }
         if let best, settings.earlyStoppingPatience > 0 { network.state = best.state }
         return reports
-    }
-
-    private func trainStep(_ network: inout Network, _ optimizer: inout any Optimizer, x: Tensor, y: [Int],
-                           generator: SeededGenerator, step: Int) throws -> (Float, [Int]) {
-        var context: ForwardContext?
-        var logits = Tensor(zeros: [])
-        let (value, gradients) = valueWithGradient(at: network.state.parameterList) { parameters in
-            let (output, forwardContext) = network.forward(Var(constant: x), parameters: parameters, mode: .training, generator: generator)
-            context = forwardContext
-            logits = output.value
-            var loss = crossEntropy(logits: output, labels: y, labelSmoothing: settings.labelSmoothing)
-            for (name, term) in forwardContext.auxiliaryLosses.sorted(by: { $0.key < $1.key }) {
-                loss = loss + term * (settings.auxiliaryWeights[name] ?? 0)
-            }
-            return loss
-        }
-        guard value.scalar.isFinite else { throw NumericalFault(stage: "training \(network.name)", step: step, quantity: "loss") }
-        var parameters = network.state.parameterList
-        optimizer.update(&parameters, gradients: gradients)
-        network.state.setParameters(parameters)
-        for (name, buffer) in context?.updatedBuffers ?? [:] { network.state.buffers[name] = buffer }
-        return (value.scalar, logits.argmaxRows())
     }
 
     /// Mean cross-entropy and accuracy in evaluation mode.
