@@ -11,22 +11,12 @@ struct AttackComponents {
 
     /// Builds every nested plugin; throws one `SpecError` with the diagnostics of all of them.
     init(_ settings: AttackSettings, context: BuildContext) throws {
-        var diagnostics: [Diagnostic] = []
-        func attempt<T>(_ body: () throws -> T) -> T? {
-            do {
-                return try body()
-            } catch let error as SpecError {
-                diagnostics += error.diagnostics
-            } catch {
-                diagnostics.append(.error("\(error)", at: context.location, path: context.path))
-            }
-            return nil
-        }
+        var collector = DiagnosticCollector(context)
         let registries = context.registries
-        let optimizer = attempt { try registries.optimizers.build(settings.optimizer, context: context) }
-        let regularizers = settings.regularizers.map { node in attempt { try registries.regularizers.build(node, context: context) } }
-        let generator = settings.search.generator.flatMap { node in attempt { try registries.generators.build(node, context: context) } }
-        guard diagnostics.isEmpty, let optimizer else { throw SpecError(diagnostics) }
+        let optimizer = collector.attempt { try registries.optimizers.build(settings.optimizer, context: context) }
+        let regularizers = settings.regularizers.map { node in collector.attempt { try registries.regularizers.build(node, context: context) } }
+        let generator = settings.search.generator.flatMap { node in collector.attempt { try registries.generators.build(node, context: context) } }
+        guard collector.diagnostics.isEmpty, let optimizer else { throw SpecError(collector.diagnostics) }
         self.optimizer = optimizer
         self.regularizers = regularizers.compactMap { $0 }
         self.generator = generator

@@ -142,25 +142,17 @@ public struct DummyRecognizerDefense: DefensePlugin {
     /// Builds the source, f''s recognizer and its optimizer, reporting every problem at once.
     static func buildNested(source sourceNode: PluginNode, recognizer recognizerNode: PluginNode, context: BuildContext) throws
         -> (SyntheticIdentitySource, any RecognizerPlugin, any OptimizerPlugin) {
-        var diagnostics: [Diagnostic] = []
-        func attempt<T>(_ body: () throws -> T) -> T? {
-            do { return try body() } catch let error as SpecError {
-                diagnostics += error.diagnostics
-            } catch {
-                diagnostics.append(.error("\(error)", at: context.location, path: context.path))
-            }
-            return nil
-        }
-        let source = attempt { try SyntheticIdentitySource.resolve(sourceNode, context: context) }
-        let recognizer = attempt { try context.registries.recognizers.build(recognizerNode, context: context) }
-        let optimizer = recognizer.flatMap { plugin in attempt { try context.registries.optimizers.build(plugin.training.optimizer, context: context) } }
+        var collector = DiagnosticCollector(context)
+        let source = collector.attempt { try SyntheticIdentitySource.resolve(sourceNode, context: context) }
+        let recognizer = collector.attempt { try context.registries.recognizers.build(recognizerNode, context: context) }
+        let optimizer = recognizer.flatMap { plugin in collector.attempt { try context.registries.optimizers.build(plugin.training.optimizer, context: context) } }
         if let recognizer, recognizer.training.validationFraction > 0 {
             let trainNode = recognizerNode.options["train"]
-            diagnostics.append(.error("the dummy recognizer is trained without a validation split; set validation_fraction to 0",
+            collector.append(.error("the dummy recognizer is trained without a validation split; set validation_fraction to 0",
                                       at: trainNode?["validation_fraction"]?.location ?? recognizerNode.location,
                                       path: recognizerNode.path.appending("train").appending("validation_fraction")))
         }
-        guard diagnostics.isEmpty, let source, let recognizer, let optimizer else { throw SpecError(diagnostics) }
+        guard collector.diagnostics.isEmpty, let source, let recognizer, let optimizer else { throw SpecError(collector.diagnostics) }
         return (source, recognizer, optimizer)
     }
 

@@ -17,29 +17,19 @@ public struct ExperimentPlan {
     /// Builds every plugin; throws one `SpecError` with the diagnostics of all of them.
     public static func build(_ spec: ExperimentSpec, specDirectory: URL, registries: Registries) throws -> ExperimentPlan {
         let base = BuildContext(specDirectory: specDirectory, seed: UInt64(spec.seed), registries: registries)
-        var diagnostics: [Diagnostic] = []
-        func attempt<T>(_ body: () throws -> T) -> T? {
-            do {
-                return try body()
-            } catch let error as SpecError {
-                diagnostics += error.diagnostics
-            } catch {
-                diagnostics.append(.error("\(error)", at: base.location))
-            }
-            return nil
-        }
-        let dataset = attempt { try registries.datasets.build(spec.data.source, context: base) }
-        let publicDataset = spec.data.publicSource.flatMap { node in attempt { try registries.datasets.build(node, context: base) } }
-        let target = attempt { try registries.recognizers.build(spec.target, context: base) }
-        let evaluator = spec.evaluator.flatMap { node in attempt { try registries.recognizers.build(node, context: base) } }
-        let defenses = spec.defense.defenses.compactMap { node in attempt { try registries.defenses.build(node, context: base) } }
-        let attack = attempt { try registries.attacks.build(spec.attack, context: base) }
-        let metrics = spec.metrics.compactMap { node in attempt { try registries.metrics.build(node, context: base) } }
+        var collector = DiagnosticCollector(location: base.location, path: nil)
+        let dataset = collector.attempt { try registries.datasets.build(spec.data.source, context: base) }
+        let publicDataset = spec.data.publicSource.flatMap { node in collector.attempt { try registries.datasets.build(node, context: base) } }
+        let target = collector.attempt { try registries.recognizers.build(spec.target, context: base) }
+        let evaluator = spec.evaluator.flatMap { node in collector.attempt { try registries.recognizers.build(node, context: base) } }
+        let defenses = spec.defense.defenses.compactMap { node in collector.attempt { try registries.defenses.build(node, context: base) } }
+        let attack = collector.attempt { try registries.attacks.build(spec.attack, context: base) }
+        let metrics = spec.metrics.compactMap { node in collector.attempt { try registries.metrics.build(node, context: base) } }
         var seen: Set<String> = []
         for node in spec.metrics where !seen.insert(node.id).inserted {
-            diagnostics.append(.error("metric '\(node.id)' is listed twice", at: node.idLocation, path: node.idPath))
+            collector.append(.error("metric '\(node.id)' is listed twice", at: node.idLocation, path: node.idPath))
         }
-        guard diagnostics.isEmpty, let dataset, let target, let attack else { throw SpecError(diagnostics) }
+        guard collector.diagnostics.isEmpty, let dataset, let target, let attack else { throw SpecError(collector.diagnostics) }
         return ExperimentPlan(spec: spec, dataset: dataset, publicDataset: publicDataset, target: target, evaluator: evaluator,
                               defenses: defenses, attack: attack, metrics: metrics, specDirectory: specDirectory)
     }
