@@ -1,20 +1,8 @@
 import Foundation
 import InvLabTensor
 
-// Whole-batch numerics of the attack loop that run every step: the finiteness check of
-// NumericalFault, and the Gaussian directions of the black-box gradient estimate.
-
-extension Tensor {
-    /// True when no element is NaN or infinite. Checks the exponent bits with an integer
-    /// maximum, which the compiler vectorises (the attack loop checks its whole batch every step).
-    var allFinite: Bool {
-        withUnsafeBufferPointer { buffer in
-            var largest: UInt32 = 0
-            for value in buffer { largest = Swift.max(largest, value.bitPattern & 0x7F80_0000) }
-            return largest != 0x7F80_0000
-        }
-    }
-}
+// Whole-batch numerics of the attack loop that run every step: the Gaussian directions of the
+// black-box gradient estimate.
 
 extension Tensor {
     /// Standard normal samples by the Box-Muller transform, both outputs of every pair used (the

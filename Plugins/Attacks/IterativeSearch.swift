@@ -92,17 +92,18 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
             if evaluating.isEmpty { break }
 
             update.learningRate = optimizer.schedule.rate(base: optimizer.learningRate, step: step - 1)
-            // Frozen rows are restored after the update; without them the update runs in place.
-            let previous: Tensor? = active.contains(false) ? values : nil
+            // Frozen rows are saved and restored around the update, which runs in place.
+            let frozen = (0..<rows).filter { !active[$0] }
+            let saved = frozen.isEmpty ? nil : values.gathering(rows: frozen)
             var parameters = [values]
             values = Tensor(zeros: [0])
             update.update(&parameters, gradients: [gradient])
             values = parameters.removeLast()
-            if let previous {
-                for row in 0..<rows where !active[row] { values.copyRow(row, from: previous, row: row) }
+            if let saved {
+                for (j, row) in frozen.enumerated() { values.copyRow(row, from: saved, row: j) }
             }
             if let bounds = problem.bounds { values.clamp(to: bounds) }
-            guard values.allFinite else {
+            guard values.isFinite else {
                 throw NumericalFault(stage: "attack", step: step, quantity: problem.isLatent ? "latent code" : "image")
             }
 
@@ -168,7 +169,7 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
         guard result.objective.allSatisfy(\.isFinite) else {
             throw NumericalFault(stage: "attack", step: step, quantity: "loss")
         }
-        if let estimate = result.gradient, !estimate.allFinite {
+        if let estimate = result.gradient, !estimate.isFinite {
             throw NumericalFault(stage: "attack", step: step, quantity: "gradient")
         }
         if let estimate = result.gradient, rows.count == problem.rows, !withGradient.contains(false) {

@@ -30,20 +30,22 @@ struct NESEvaluator: SearchEvaluator {
         // Directions: `pairs` per row that needs a gradient, shape [estimated * pairs, size].
         let directions = Tensor.standardNormals([estimated.count * pairs, size], generator: &random)
 
-        // One batch: the rows themselves, then every row's + and - perturbations.
-        var batch = Tensor(zeros: [count + 2 * estimated.count * pairs] + problem.variableShape)
-        batch.withUnsafeMutableBufferPointer { out in
+        // One batch: the rows themselves, then every row's + and - perturbations; in a pixel
+        // search each value is projected to the image bounds as it is written (one pass).
+        let (low, high) = !problem.isLatent ? problem.bounds.map { ($0.lowerBound, $0.upperBound) } ?? (-Float.infinity, Float.infinity)
+                                            : (-Float.infinity, Float.infinity)
+        let batch = Tensor(shape: [count + 2 * estimated.count * pairs] + problem.variableShape, unsafeUninitialized: { out in
             values.withUnsafeBufferPointer { v in
                 directions.withUnsafeBufferPointer { u in
-                    (out.baseAddress!).update(from: v.baseAddress!, count: count * size)
+                    for i in 0..<(count * size) { out[i] = Swift.min(Swift.max(v[i], low), high) }
                     var plus = count * size
                     var minus = (count + estimated.count * pairs) * size
                     for (e, j) in estimated.enumerated() {
                         for p in 0..<pairs {
                             let direction = (e * pairs + p) * size
                             for i in 0..<size {
-                                out[plus + i] = v[j * size + i] + sigma * u[direction + i]
-                                out[minus + i] = v[j * size + i] - sigma * u[direction + i]
+                                out[plus + i] = Swift.min(Swift.max(v[j * size + i] + sigma * u[direction + i], low), high)
+                                out[minus + i] = Swift.min(Swift.max(v[j * size + i] - sigma * u[direction + i], low), high)
                             }
                             plus += size
                             minus += size
@@ -51,9 +53,8 @@ struct NESEvaluator: SearchEvaluator {
                     }
                 }
             }
-        }
-        var images = problem.decodedImages(batch)
-        if !problem.isLatent, let bounds = problem.bounds { images.clamp(to: bounds) }
+        })
+        let images = problem.decodedImages(batch)
         let probabilities = problem.query(images)
         let imageTargets = rows.map { problem.rowTargets[$0] }
             + (0..<2).flatMap { _ in estimated.flatMap { Array(repeating: problem.rowTargets[rows[$0]], count: pairs) } }

@@ -102,13 +102,14 @@ public struct Tensor: Sendable, Equatable {
 
     /// True when every element is finite (no NaN, no infinity).
     ///
-    /// `v * 0` is 0 for finite `v` and NaN for NaN or infinity, so one branch-free, vectorisable
-    /// accumulation answers the question for the whole tensor.
+    /// A value is NaN or infinite exactly when its exponent bits are all ones, so the largest
+    /// masked exponent answers for the whole tensor; an integer maximum vectorises (a float sum
+    /// would not, its order being fixed), and the attack loop checks its whole batch every step.
     public var isFinite: Bool {
         withUnsafeBufferPointer { buffer in
-            var accumulator: Float = 0
-            for value in buffer { accumulator += value * 0 }
-            return accumulator == 0
+            var largest: UInt32 = 0
+            for value in buffer { largest = Swift.max(largest, value.bitPattern & 0x7F80_0000) }
+            return largest != 0x7F80_0000
         }
     }
 }

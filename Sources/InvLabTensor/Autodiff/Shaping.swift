@@ -19,6 +19,7 @@ extension Var {
 
     public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Var {
         let s = shape
+        if range == 0..<s[axis] { return self }  // the whole axis: no copy, no tape node
         return Var.record(value.slice(alongAxis: axis, range), inputs: [self]) { g in
             // Pad the gradient with zeros back to the input's extent along `axis`.
             var parts: [Tensor] = []
