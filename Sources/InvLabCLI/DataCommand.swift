@@ -104,9 +104,7 @@ struct DataCommand: ParsableCommand {
             do {
                 let trialSpec = try loaded.spec(of: loaded.trials[0])
                 let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
-                let environment = RunEnvironment(cache: ModelCache(directory: nil), progress: ProgressReporter(style: .quiet),
-                                                 dataDirectory: DataLocation.directory(dataDir))
-                let data = try DataPreparation.prepare(plan, environment: environment)
+                let data = try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
                 let (grid, names) = try DataPreview.grid(data, split: DataPreview.Split(rawValue: split)!, identities: identities, images: images)
                 let url = URL(fileURLWithPath: out)
                 try AtomicFile.write(try PNGCodec.encode(try Image(tensor: grid)), to: url)
