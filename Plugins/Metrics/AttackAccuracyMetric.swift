@@ -51,7 +51,10 @@ public struct AttackAccuracyMetric: MetricPlugin {
         let attack = input.attack
         let selected = EvaluatorView.logits(input.evaluator, attack.reconstructions)
         let selectedRanks = attack.targets.enumerated().map { rank(of: $0.element, in: selected[$0.offset]) }
-        let attempts = EvaluatorView.logits(input.evaluator, attack.attempts)
+        // With one attempt per identity the attempts are the selected reconstructions.
+        let attempts = attack.restarts <= 1 && attack.attempts.shape == attack.reconstructions.shape
+            && attack.attempts.scalars == attack.reconstructions.scalars
+            ? selected : EvaluatorView.logits(input.evaluator, attack.attempts)
         let perAttempt = max(attack.restarts, 1)
         let allAttempts: [Double] = attack.targets.indices.map { row in
             let rows = (row * perAttempt)..<min((row + 1) * perAttempt, attempts.count)

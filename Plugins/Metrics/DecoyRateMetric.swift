@@ -48,7 +48,7 @@ public struct DecoyRateMetric: MetricPlugin {
         let values = targets.enumerated().map { row, target -> Double in
             guard target < decoys.images.count, decoys.images[target].rank >= 1, decoys.images[target].shape[0] > 0 else { return .nan }
             let decoyVectors = vectors(decoys.images[target], space: space, evaluator: input.evaluator)
-            let realVectors = vectors(input.data.privateTrain.images(ofClass: target), space: space, evaluator: input.evaluator)
+            let realVectors = privateTrainVectors(input, of: target, space: space)
             guard let toDecoy = nearest(reconstructions[row], among: decoyVectors),
                   let toReal = nearest(reconstructions[row], among: realVectors) else { return .nan }
             return toDecoy.distance < toReal.distance ? 1 : 0

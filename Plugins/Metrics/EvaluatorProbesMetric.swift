@@ -39,10 +39,12 @@ public struct EvaluatorProbesMetric: MetricPlugin {
         """
 
     public let configuration: Configuration
+    let specSeed: UInt64
     let generator: SeededGenerator
 
     public init(configuration: Configuration, context: BuildContext) throws {
         self.configuration = configuration
+        specSeed = context.seed
         generator = SeededGenerator(seed: context.seed).fork("metric.evaluator_probes")
     }
 
@@ -55,7 +57,13 @@ public struct EvaluatorProbesMetric: MetricPlugin {
         MetricColumn("evaluator_average", "Evaluation classifier's accuracy on averages of two test images of the same person.", perIdentity: false),
     ] }
 
+    /// The probes depend on the evaluator, the data, the configuration and the seed only, so
+    /// the trials of a sweep that share them measure once.
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
+        input.memo.value("evaluator_probes:\(emitFlowYAML(configuration.specNode)):seed \(specSeed)") { probe(input) }
+    }
+
+    private func probe(_ input: MetricInput) -> [String: MetricValue] {
         let test = input.data.privateTest
         let evaluator = input.evaluator
         var noiseGenerator = generator.fork("noise")

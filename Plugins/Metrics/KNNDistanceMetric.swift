@@ -44,7 +44,7 @@ public struct KNNDistanceMetric: MetricPlugin {
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
         let reconstructions = vectors(input.attack.reconstructions, space: space, evaluator: input.evaluator)
         let distances = input.attack.targets.enumerated().map { row, target -> Double in
-            let real = vectors(input.data.privateTrain.images(ofClass: target), space: space, evaluator: input.evaluator)
+            let real = privateTrainVectors(input, of: target, space: space)
             return nearest(reconstructions[row], among: real)?.distance ?? .nan
         }
         return ["knn_distance": .perIdentity(distances)]

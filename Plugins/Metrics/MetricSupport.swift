@@ -98,3 +98,11 @@ func vectors(_ images: Tensor, space: DistanceSpace, evaluator: Network) -> [[Fl
     case .pixels: return flatRows(images)
     }
 }
+
+/// The vectors of person `target`'s private training images in `space`: the same in every
+/// metric and trial with this evaluator and data, so computed once (`MetricMemo`).
+func privateTrainVectors(_ input: MetricInput, of target: Int, space: DistanceSpace) -> [[Float]] {
+    input.memo.value("private_train:\(space.rawValue):\(target)") {
+        vectors(input.data.privateTrain.images(ofClass: target), space: space, evaluator: input.evaluator)
+    }
+}

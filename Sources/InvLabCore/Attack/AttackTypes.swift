@@ -129,9 +129,13 @@ public struct MetricInput {
     public var published: any PublishedModel
     /// The target without its output defenses (for the accuracy drop).
     public var undefended: any PublishedModel
+    /// What metrics computed from `evaluator` and `data` alone, shared with the other metrics
+    /// and trials that have the same evaluator and data.
+    public var memo: MetricMemo
 
     public init(attack: AttackResult, evaluator: Network, evaluatorIsTarget: Bool, data: ExperimentData,
-                published: any PublishedModel, undefended: any PublishedModel) {
+                published: any PublishedModel, undefended: any PublishedModel, memo: MetricMemo = MetricMemo()) {
+        self.memo = memo
         self.attack = attack
         self.evaluator = evaluator
         self.evaluatorIsTarget = evaluatorIsTarget

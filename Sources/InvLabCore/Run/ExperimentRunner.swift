@@ -34,6 +34,8 @@ public final class ExperimentRunner {
     public let options: RunOptions
     public let environment: RunEnvironment
     private var dataCache: [String: ExperimentData] = [:]
+    /// One memo of evaluator-and-data values per evaluator identity (see `MetricMemo`).
+    private var metricMemos: [String: MetricMemo] = [:]
     private var currentDirectory: RunDirectory?
 
     public init(loaded: LoadedSpec, registries: Registries, options: RunOptions) {
@@ -158,8 +160,10 @@ public final class ExperimentRunner {
             ])
             let result = try timed("attack") { try plan.attack.run(against: published, resources: resources) }
             if environment.isCancelled { throw RunCancelled() }
+            let memo = metricMemos[models.evaluatorIdentity] ?? MetricMemo()
+            metricMemos[models.evaluatorIdentity] = memo
             let input = MetricInput(attack: result, evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget, data: data,
-                                    published: published, undefended: NetworkModel(models.undefended))
+                                    published: published, undefended: NetworkModel(models.undefended), memo: memo)
             let (values, identities) = try timed("metrics") { try measure(plan.metrics, input: input, data: data) }
             if spec.output.images {
                 try timed("artifacts") { try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory) }

@@ -11,6 +11,9 @@ public struct TrialModels {
     public var undefended: Network
     public var evaluator: Network
     public var evaluatorIsTarget: Bool
+    /// What determines the evaluator and the data it judges (its training recipe or weights
+    /// file, and the data split): trials with the same identity share a `MetricMemo`.
+    public var evaluatorIdentity: String
 }
 
 /// The model-building stages of one trial.
@@ -36,14 +39,17 @@ public struct TrialExecution {
             ? target
             : try RecognizerTraining.train(baseRecipe, on: data.privateTrain, weights: plan.target.weights, environment: environment)
         guard let evaluatorPlugin = plan.evaluator, let evaluatorNode = plan.spec.evaluator else {
-            return TrialModels(target: target, undefended: undefended, evaluator: target, evaluatorIsTarget: true)
+            return TrialModels(target: target, undefended: undefended, evaluator: target, evaluatorIsTarget: true,
+                               evaluatorIdentity: (["target"] + recipe.fingerprint + [plan.target.weights?.path ?? "", fingerprint]).joined(separator: "\n"))
         }
         let evaluatorRecipe = try RecognizerTraining.recipe(evaluatorPlugin, node: evaluatorNode, role: "evaluator", inputShape: data.imageShape,
                                                             classes: data.classes, specSeed: UInt64(plan.spec.seed),
                                                             dataFingerprint: fingerprint, context: context)
         let evaluator = try RecognizerTraining.train(evaluatorRecipe, on: data.privateTrain, weights: evaluatorPlugin.weights,
                                                      environment: environment)
-        return TrialModels(target: target, undefended: undefended, evaluator: evaluator, evaluatorIsTarget: false)
+        return TrialModels(target: target, undefended: undefended, evaluator: evaluator, evaluatorIsTarget: false,
+                           evaluatorIdentity: (["evaluator"] + evaluatorRecipe.fingerprint + [evaluatorPlugin.weights?.path ?? "", fingerprint])
+                               .joined(separator: "\n"))
     }
 
     /// The published model: the target wrapped by every defense, in order.
