@@ -71,20 +71,14 @@ public struct DCGANGenerator: GeneratorPlugin {
                                 inputShape: [latent], seed: generatorSeed, name: "dcgan generator")
         let discriminator = Network(GenerativeArchitectures.dcganDiscriminator(side: side, channels: c, width: width),
                                     inputShape: [c, side, side], seed: discriminatorSeed, name: "dcgan discriminator")
-        let fingerprint = GeneratorFitting.fingerprint(images)
-        let keys = (GeneratorFitting.key(Self.id, configuration, images: fingerprint, seed: trainingSeed, part: "generator"),
-                    GeneratorFitting.key(Self.id, configuration, images: fingerprint, seed: trainingSeed, part: "discriminator"))
-        var settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
+        let settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
                                                  lr: configuration.lr, seed: trainingSeed)
-        settings.shouldStop = { environment.isCancelled }
-        let (pair, cached) = try NetworkPair.cached(keys: keys, templates: (generator, discriminator), cache: environment.cache) { g, d in
-            let stage = environment.progress.stage("training dcgan", total: settings.epochs, unit: "epochs")
-            try GenerativeTrainer.trainGAN(generator: &g, discriminator: &d, latent: latent,
-                                           images: GeneratorFitting.square(images, side: side), settings: settings,
-                                           progress: GeneratorFitting.reporter(stage))
-            stage.finish("\(images.shape[0]) public images at \(side)x\(side)")
+        let pair = try GeneratorFitting.trainedPair(Self.id, configuration, images: images, side: side, parts: ("generator", "discriminator"),
+                                                    templates: (generator, discriminator), settings: settings,
+                                                    environment: environment) { g, d, squared, settings, progress in
+            try GenerativeTrainer.trainGAN(generator: &g, discriminator: &d, latent: latent, images: squared, settings: settings,
+                                           progress: progress)
         }
-        if cached { environment.progress.log("dcgan: generator and discriminator loaded from the model cache") }
         return NetworkImageGenerator(network: pair.first, discriminator: pair.second, latentSize: latent, latentBounds: -1...1,
                                      prior: .uniform, outputSize: (images.shape[2], images.shape[3]))
     }

@@ -70,6 +70,29 @@ enum GeneratorFitting {
         }
     }
 
+    /// The two networks of a generator (encoder and decoder, generator and discriminator), loaded
+    /// from the cache or trained by `train` on the public images resized to `side x side`: cache
+    /// keys from the configuration, the images and the training seed; a progress stage while
+    /// training; a log line when both came from the cache.
+    static func trainedPair<C: SpecConfig>(
+        _ id: String, _ configuration: C, images: Tensor, side: Int, parts: (String, String), templates: (Network, Network),
+        settings: GenerativeTrainingSettings, environment: RunEnvironment,
+        train: (inout Network, inout Network, Tensor, GenerativeTrainingSettings, @escaping (GenerativeEpochReport) -> Void) throws -> Void
+    ) throws -> NetworkPair {
+        let fingerprint = fingerprint(images)
+        let keys = (key(id, configuration, images: fingerprint, seed: settings.seed, part: parts.0),
+                    key(id, configuration, images: fingerprint, seed: settings.seed, part: parts.1))
+        var settings = settings
+        settings.shouldStop = { environment.isCancelled }
+        let (pair, cached) = try NetworkPair.cached(keys: keys, templates: templates, cache: environment.cache) { first, second in
+            let stage = environment.progress.stage("training \(id)", total: settings.epochs, unit: "epochs")
+            try train(&first, &second, square(images, side: side), settings, reporter(stage))
+            stage.finish("\(images.shape[0]) public images at \(side)x\(side)")
+        }
+        if cached { environment.progress.log("\(id): \(parts.0) and \(parts.1) loaded from the model cache") }
+        return pair
+    }
+
     /// Checks that a square network side is one the architectures support.
     static func checkSide(_ side: Int) -> String? {
         GenerativeArchitectures.isSupportedSide(side) ? nil : "expected 32 or 64, got \(side)"

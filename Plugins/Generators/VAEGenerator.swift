@@ -67,21 +67,15 @@ public struct VAEGenerator: GeneratorPlugin {
                               inputShape: [c, side, side], seed: encoderSeed, name: "vae encoder")
         let decoder = Network(GenerativeArchitectures.vaeDecoder(side: side, channels: c, width: configuration.width, latent: latent),
                               inputShape: [latent], seed: decoderSeed, name: "vae decoder")
-        let fingerprint = GeneratorFitting.fingerprint(images)
-        let keys = (GeneratorFitting.key(Self.id, configuration, images: fingerprint, seed: trainingSeed, part: "encoder"),
-                    GeneratorFitting.key(Self.id, configuration, images: fingerprint, seed: trainingSeed, part: "decoder"))
         var settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
                                                  lr: configuration.lr, seed: trainingSeed)
         settings.beta = configuration.beta
-        settings.shouldStop = { environment.isCancelled }
-        let (pair, cached) = try NetworkPair.cached(keys: keys, templates: (encoder, decoder), cache: environment.cache) { encoder, decoder in
-            let stage = environment.progress.stage("training vae", total: settings.epochs, unit: "epochs")
-            try GenerativeTrainer.trainVAE(encoder: &encoder, decoder: &decoder, latent: latent,
-                                           images: GeneratorFitting.square(images, side: side), settings: settings,
-                                           progress: GeneratorFitting.reporter(stage))
-            stage.finish("\(images.shape[0]) public images at \(side)x\(side)")
+        let pair = try GeneratorFitting.trainedPair(Self.id, configuration, images: images, side: side, parts: ("encoder", "decoder"),
+                                                    templates: (encoder, decoder), settings: settings,
+                                                    environment: environment) { encoder, decoder, squared, settings, progress in
+            try GenerativeTrainer.trainVAE(encoder: &encoder, decoder: &decoder, latent: latent, images: squared, settings: settings,
+                                           progress: progress)
         }
-        if cached { environment.progress.log("vae: encoder and decoder loaded from the model cache") }
         return NetworkImageGenerator(network: pair.second, encoder: pair.first, latentSize: latent, latentBounds: nil,
                                      prior: .normal, outputSize: (images.shape[2], images.shape[3]))
     }
