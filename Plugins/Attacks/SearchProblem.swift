@@ -93,28 +93,12 @@ struct SearchProblem {
 
     /// Published probabilities of `images`, queried in chunks to bound memory.
     func query(_ images: Tensor, chunk: Int = SearchProblem.queryChunk) -> Tensor {
-        guard images.shape[0] > chunk else { return model.query(images) }
-        var parts: [Tensor] = []
-        var begin = 0
-        while begin < images.shape[0] {
-            let end = min(begin + chunk, images.shape[0])
-            parts.append(model.query(images.slice(alongAxis: 0, begin..<end)))
-            begin = end
-        }
-        return Tensor.concatenate(parts, alongAxis: 0)
+        images.mappingRowChunks(chunk) { model.query($0) }
     }
 
     /// Images of search values, computed without a tape (in chunks for a generator).
     func decodedImages(_ values: Tensor, chunk: Int = SearchProblem.queryChunk) -> Tensor {
         guard let decoder else { return values }
-        guard values.shape[0] > chunk else { return decoder.generate(Var(constant: values)).value }
-        var parts: [Tensor] = []
-        var begin = 0
-        while begin < values.shape[0] {
-            let end = min(begin + chunk, values.shape[0])
-            parts.append(decoder.generate(Var(constant: values.slice(alongAxis: 0, begin..<end))).value)
-            begin = end
-        }
-        return Tensor.concatenate(parts, alongAxis: 0)
+        return values.mappingRowChunks(chunk) { decoder.generate(Var(constant: $0)).value }
     }
 }

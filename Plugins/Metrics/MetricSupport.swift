@@ -40,17 +40,17 @@ enum EvaluatorView {
 
     /// Penultimate-layer features (`Network.features`), one flat vector per image.
     static func features(_ network: Network, _ images: Tensor) -> [[Float]] {
-        chunked(images) { flatRows(network.features(Var(constant: $0)).value) }
+        images.shape[0] == 0 ? [] : flatRows(images.mappingRowChunks(batchSize) { network.features(Var(constant: $0)).value })
     }
 
     /// Logits, one row per image.
     static func logits(_ network: Network, _ images: Tensor) -> [[Float]] {
-        chunked(images) { flatRows(network.predict($0)) }
+        images.shape[0] == 0 ? [] : flatRows(network.predict(images, batchSize: batchSize))
     }
 
     /// The evaluator's predicted class (argmax of the logits, first on ties) per image.
     static func predictions(_ network: Network, _ images: Tensor) -> [Int] {
-        logits(network, images).map { row in row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0 }
+        images.shape[0] == 0 ? [] : network.predict(images, batchSize: batchSize).argmaxRows()
     }
 
     /// Share of `labels` the evaluator predicts; NaN for an empty set (a missing value, not 0).
@@ -58,18 +58,6 @@ enum EvaluatorView {
         guard !labels.isEmpty else { return .nan }
         let predicted = predictions(network, images)
         return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
-    }
-
-    private static func chunked(_ images: Tensor, _ body: (Tensor) -> [[Float]]) -> [[Float]] {
-        let n = images.shape[0]
-        var rows: [[Float]] = []
-        var start = 0
-        while start < n {
-            let end = min(start + batchSize, n)
-            rows += body(images.slice(alongAxis: 0, start..<end))
-            start = end
-        }
-        return rows
     }
 }
 

@@ -37,15 +37,7 @@ public struct Network: Sendable {
 
     /// Evaluation-mode output for a batch, computed in chunks of `batchSize` to bound memory.
     public func predict(_ x: Tensor, batchSize: Int = 256) -> Tensor {
-        guard x.shape[0] > batchSize else { return forward(Var(constant: x)).value }
-        var parts: [Tensor] = []
-        var start = 0
-        while start < x.shape[0] {
-            let end = min(start + batchSize, x.shape[0])
-            parts.append(forward(Var(constant: x.slice(alongAxis: 0, start..<end))).value)
-            start = end
-        }
-        return Tensor.concatenate(parts, alongAxis: 0)
+        x.mappingRowChunks(batchSize) { forward(Var(constant: $0)).value }
     }
 
     /// Penultimate features: the output of every layer of a `Sequential` root but the last

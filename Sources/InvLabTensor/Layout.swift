@@ -121,3 +121,20 @@ extension Tensor {
         return result
     }
 }
+
+extension Tensor {
+    /// `body` applied to consecutive chunks of at most `chunk` rows (axis 0), the results
+    /// concatenated along axis 0: bounded memory for models applied to many images. A tensor of
+    /// at most `chunk` rows goes to `body` whole.
+    public func mappingRowChunks(_ chunk: Int, _ body: (Tensor) -> Tensor) -> Tensor {
+        guard shape[0] > chunk else { return body(self) }
+        var parts: [Tensor] = []
+        var begin = 0
+        while begin < shape[0] {
+            let end = Swift.min(begin + chunk, shape[0])
+            parts.append(body(slice(alongAxis: 0, begin..<end)))
+            begin = end
+        }
+        return Tensor.concatenate(parts, alongAxis: 0)
+    }
+}

@@ -53,14 +53,7 @@ extension PublishedModel {
 
     /// Published predictions (argmax) for a batch, computed in chunks.
     public func predictions(_ x: Tensor, batchSize: Int = 256) -> [Int] {
-        var result: [Int] = []
-        var start = 0
-        while start < x.shape[0] {
-            let end = min(start + batchSize, x.shape[0])
-            result += query(x.slice(alongAxis: 0, start..<end)).argmaxRows()
-            start = end
-        }
-        return result
+        x.shape[0] == 0 ? [] : x.mappingRowChunks(batchSize) { query($0) }.argmaxRows()
     }
 
     /// Share of `set` that the model classifies correctly.
