@@ -41,14 +41,7 @@ public enum RunReport {
             try directory.writeTables()
             return
         }
-        let trials = ResultTables.trials(run.outcomes, columns: run.columns)
-        try write(trials.csv, to: "results.csv", in: run.url)
-        var markdown = trials.markdown
-        if run.outcomes.contains(where: \.evaluatorIsTarget) {
-            markdown += "\nNote: attack success in rows marked `evaluator_is_target = yes` was judged by the attacked model itself, not by a separate evaluation classifier.\n"
-        }
-        try write(markdown, to: "results.md", in: run.url)
-        try write(ResultTables.identities(run.outcomes, columns: run.columns).csv, to: "targets.csv", in: run.url)
+        for table in RunDirectory.resultTables(run.outcomes, columns: run.columns) { try write(table.text, to: table.name, in: run.url) }
     }
 
     static func write(_ text: String, to name: String, in directory: URL) throws {

@@ -123,16 +123,21 @@ public final class RunDirectory {
         try writeTables()
     }
 
-    /// Rebuilds results.csv, results.md and targets.csv from the recorded outcomes.
+    /// Rebuilds results.csv, results.md, targets.csv and timings.csv from the recorded outcomes.
     public func writeTables() throws {
+        for table in Self.resultTables(outcomes, columns: columns) { try write(table.text, to: table.name) }
+        try write(ResultTables.timings(outcomes, columns: columns).csv, to: "timings.csv")
+    }
+
+    /// results.csv, results.md (with a note when the attacked model judged its own attack) and
+    /// targets.csv of `outcomes`, as file names and texts.
+    static func resultTables(_ outcomes: [TrialOutcome], columns: ResultColumns) -> [(name: String, text: String)] {
         let trials = ResultTables.trials(outcomes, columns: columns)
-        try write(trials.csv, to: "results.csv")
         var markdown = trials.markdown
         if outcomes.contains(where: \.evaluatorIsTarget) {
             markdown += "\nNote: attack success in rows marked `evaluator_is_target = yes` was judged by the attacked model itself, not by a separate evaluation classifier.\n"
         }
-        try write(markdown, to: "results.md")
-        try write(ResultTables.identities(outcomes, columns: columns).csv, to: "targets.csv")
-        try write(ResultTables.timings(outcomes, columns: columns).csv, to: "timings.csv")
+        return [("results.csv", trials.csv), ("results.md", markdown),
+                ("targets.csv", ResultTables.identities(outcomes, columns: columns).csv)]
     }
 }
