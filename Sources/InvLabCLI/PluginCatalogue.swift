@@ -58,7 +58,5 @@ public enum PluginCatalogue {
         return lines.joined(separator: "\n")
     }
 
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    static func cell(_ text: String) -> String { TextTable.markdownCell(text) }
 }

@@ -32,13 +32,7 @@ enum HTML {
 
     /// A number for reading: four significant digits, integers as integers, `inf`, empty for NaN.
     static func number(_ value: Double) -> String {
-        if !value.isFinite || (value == value.rounded() && abs(value) < 1e15) { return formatNumber(value) }
-        var text = String(format: "%.4g", value)
-        if text.contains("."), !text.contains("e") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
+        formatNumber(value, significantDigits: 4)
     }
 
     /// `data:` URI of a PNG file, with its pixel width (from the IHDR chunk), or nil when the

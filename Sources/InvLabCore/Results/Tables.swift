@@ -3,10 +3,15 @@ import Foundation
 /// Formats numbers for tables: integers without a decimal point, others with up to 6
 /// significant digits, NaN as empty (a missing value for pandas and spreadsheets).
 public func formatNumber(_ value: Double) -> String {
+    formatNumber(value, significantDigits: 6)
+}
+
+/// `formatNumber` with `significantDigits` instead of 6 (reports show 4).
+public func formatNumber(_ value: Double, significantDigits: Int) -> String {
     if value.isNaN { return "" }
     if value.isInfinite { return value > 0 ? "inf" : "-inf" }
     if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-    var text = String(format: "%.6g", value)
+    var text = String(format: "%.\(significantDigits)g", value)
     if text.contains("e") { return text }
     if text.contains(".") {
         while text.hasSuffix("0") { text.removeLast() }
@@ -39,9 +44,14 @@ public struct TextTable: Sendable, Equatable {
         ([columns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
+    /// Text as one Markdown table cell: pipes escaped, line breaks as spaces.
+    public static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
     /// A GitHub-flavoured Markdown table (pipes escaped).
     public var markdown: String {
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        let cell = Self.markdownCell
         var lines = ["| " + columns.map(cell).joined(separator: " | ") + " |",
                      "|" + columns.map { _ in "---" }.joined(separator: "|") + "|"]
         lines += rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
