@@ -82,14 +82,7 @@ public struct GradientAttack: AttackPlugin {
     public func batchSize(targets: Int) -> Int { targets * configuration.settings.restarts }
 
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {
-        let settings = configuration.settings
-        guard !resources.targets.isEmpty else { return AttackResultAssembly.empty(model: model, restarts: settings.restarts) }
-        let (problem, start) = try SearchProblem.prepare(settings, components: components, model: model, resources: resources)
-        let began = Date()
-        var search = IterativeSearch(problem: problem, settings: settings, optimizer: components.optimizer, queryBudget: nil,
-                                     environment: resources.environment, evaluator: AutodiffEvaluator(problem: problem))
-        let outcome = try search.run(from: start)
-        return AttackResultAssembly.result(targets: resources.targets, problem: problem, outcome: outcome,
-                                           seconds: Date().timeIntervalSince(began))
+        try IterativeSearch.attack(configuration.settings, components: components, model: model, resources: resources,
+                                   queryBudget: nil) { AutodiffEvaluator(problem: $0) }
     }
 }

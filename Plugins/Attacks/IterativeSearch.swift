@@ -228,3 +228,21 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
         return String(format: "objective %.4g, ", current.reduce(0, +) / Float(current.count)) + running
     }
 }
+
+extension IterativeSearch {
+    /// A whole attack on `resources.targets`: the search problem and its starts, the iterative
+    /// search with the evaluator `makeEvaluator` builds (exact gradients or estimates), and the
+    /// result with its wall time. The gradient and the query attack differ only in the evaluator
+    /// and the query budget.
+    static func attack(_ settings: AttackSettings, components: AttackComponents, model: any PublishedModel, resources: AttackResources,
+                       queryBudget: Int?, makeEvaluator: (SearchProblem) -> Evaluator) throws -> AttackResult {
+        guard !resources.targets.isEmpty else { return AttackResultAssembly.empty(model: model, restarts: settings.restarts) }
+        let (problem, start) = try SearchProblem.prepare(settings, components: components, model: model, resources: resources)
+        let began = Date()
+        var search = IterativeSearch(problem: problem, settings: settings, optimizer: components.optimizer, queryBudget: queryBudget,
+                                     environment: resources.environment, evaluator: makeEvaluator(problem))
+        let outcome = try search.run(from: start)
+        return AttackResultAssembly.result(targets: resources.targets, problem: problem, outcome: outcome,
+                                           seconds: Date().timeIntervalSince(began))
+    }
+}

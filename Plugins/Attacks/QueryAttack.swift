@@ -84,16 +84,10 @@ public struct QueryAttack: AttackPlugin {
     }
 
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {
-        let settings = configuration.settings
-        guard !resources.targets.isEmpty else { return AttackResultAssembly.empty(model: model, restarts: settings.restarts) }
-        let (problem, start) = try SearchProblem.prepare(settings, components: components, model: model, resources: resources)
-        let began = Date()
-        let evaluator = NESEvaluator(problem: problem, samples: configuration.samples, sigma: Float(configuration.sigma),
-                                     random: SeededGenerator(seed: resources.seed).fork("query-nes"))
-        var search = IterativeSearch(problem: problem, settings: settings, optimizer: components.optimizer,
-                                     queryBudget: configuration.queryBudget, environment: resources.environment, evaluator: evaluator)
-        let outcome = try search.run(from: start)
-        return AttackResultAssembly.result(targets: resources.targets, problem: problem, outcome: outcome,
-                                           seconds: Date().timeIntervalSince(began))
+        try IterativeSearch.attack(configuration.settings, components: components, model: model, resources: resources,
+                                   queryBudget: configuration.queryBudget) { problem in
+            NESEvaluator(problem: problem, samples: configuration.samples, sigma: Float(configuration.sigma),
+                         random: SeededGenerator(seed: resources.seed).fork("query-nes"))
+        }
     }
 }
