@@ -219,8 +219,8 @@ public struct DummyRecognizerDefense: DefensePlugin {
     func dummyRecognizer(synthetic: LabeledSet, classes: Int, imageShape: [Int], resources: DefenseResources) throws -> Network {
         var seeds = SeededGenerator(seed: resources.seed).fork("dummy_recognizer f'")
         let seed = recognizer.training.seed.map { UInt64($0) } ?? seeds.next()
-        var template = Network(try recognizer.architecture(inputShape: imageShape, classes: classes), inputShape: imageShape, seed: seed,
-                               name: "dummy recognizer \(recognizerNode.id)")
+        let architecture = try recognizer.architecture(inputShape: imageShape, classes: classes)
+        var template = Network(architecture, inputShape: imageShape, seed: seed, name: "dummy recognizer \(recognizerNode.id)")
         if let weights = recognizer.weights {
             do { try template.load(from: weights) } catch {
                 throw DummyRecognizerError("dummy_recognizer: cannot load the dummy recognizer's weights: \(error)")
@@ -228,6 +228,10 @@ public struct DummyRecognizerDefense: DefensePlugin {
             return template
         }
         let negatives = try configuration.realNegatives.faces(resources.data)
+        // Each mini-batch pairs batch_size synthetic images with as many real faces.
+        try ResourceGuard.checkTraining("training the dummy recognizer f'", imageBytes: 4 * (synthetic.images.count + (negatives?.images.count ?? 0)),
+                                        network: template, architecture: architecture, inputShape: imageShape,
+                                        batchSize: 2 * recognizer.training.batchSize)
         let setup = DummyTrainingSetup(synthetic: synthetic, negatives: negatives,
                                        negativeWeight: Float(configuration.realNegativeWeight), classes: classes,
                                        training: recognizer.training, optimizer: optimizer, seed: seed)

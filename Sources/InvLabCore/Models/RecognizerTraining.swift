@@ -43,12 +43,8 @@ public enum RecognizerTraining {
             }
             return template
         }
-        try ResourceGuard.check("training the \(recipe.role)", parts: [
-            ("training images", set.images.count * 4),
-            ("weights, gradients and optimizer state", ResourceGuard.parameterBytes(template)),
-            ("activations of a batch of \(recipe.settings.batchSize)",
-             ResourceGuard.activationBytes(recipe.architecture, inputShape: recipe.inputShape, batch: recipe.settings.batchSize)),
-        ])
+        try ResourceGuard.checkTraining("training the \(recipe.role)", imageBytes: set.images.count * 4, network: template,
+                                        architecture: recipe.architecture, inputShape: recipe.inputShape, batchSize: recipe.settings.batchSize)
         let key = ModelCache.key(recipe.fingerprint + ["engine:1"])
         let augmenter = Augmenter(recipe.augmentation)
         let (network, cached) = try environment.cache.network(key: key, template: template) { network in

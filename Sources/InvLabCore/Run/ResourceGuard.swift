@@ -46,6 +46,17 @@ public enum ResourceGuard {
     /// Bytes of a network's parameters with gradients and optimizer state.
     public static func parameterBytes(_ network: Network) -> Int { 4 * network.state.byteCount }
 
+    /// The check before training `network` (of `architecture`) on `imageBytes` of images in
+    /// batches of `batchSize`: every recognizer, the dummy defense's f' included, goes through it.
+    public static func checkTraining(_ stage: String, imageBytes: Int, network: Network, architecture: Sequential,
+                                     inputShape: [Int], batchSize: Int) throws {
+        try check(stage, parts: [
+            ("training images", imageBytes),
+            ("weights, gradients and optimizer state", parameterBytes(network)),
+            ("activations of a batch of \(batchSize)", activationBytes(architecture, inputShape: inputShape, batch: batchSize)),
+        ])
+    }
+
     /// Throws `ResourceError` when the listed parts add up to more than is available.
     public static func check(_ stage: String, parts: [(String, Int)], available: Int = availableBytes) throws {
         let total = parts.reduce(0) { $0 + $1.1 }
