@@ -47,12 +47,62 @@ public enum BLAS {
                     beta, c, Int32(ldc))
     }
 
+    /// A one-row product, `c[1 x n] = alpha * a[1 x k] * op(B)[k x n] + beta * c`, as a
+    /// matrix-vector product (`a` is read with stride `incA`), split over `Parallel.threads` along
+    /// `n` when each thread gets at least `minimumGEMVFlopsPerThread`.
+    ///
+    /// Why: OpenBLAS 0.3.21 runs a one-row `sgemm` through its blocked GEMM, which packs the whole
+    /// of B first; measured here on the MLP attack's shapes (1 x 10304 times 10304 x 256) that is
+    /// 0.77 ms against 0.15-0.21 ms for `sgemv`. A single-image attack step is two such products.
+    public static func parallelRowTimesMatrix(transposeB: Bool, n: Int, k: Int, alpha: Float = 1,
+                                              a: UnsafePointer<Float>, incA: Int,
+                                              b: UnsafePointer<Float>, ldb: Int,
+                                              beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+        _ = configured
+        guard n > 0 else { return }
+        // With beta = 0 the output may be uninitialised memory; whether gemv's beta scaling
+        // clears NaN garbage depends on the OpenBLAS version, so clear it here.
+        if beta == 0 { c.update(repeating: 0, count: n) }
+        // Row-major: with B of shape n x k (transposed) c = B a; with B of shape k x n, c = Bᵀ a.
+        func product(_ columns: Range<Int>) {
+            if transposeB {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(columns.count), Int32(k), alpha,
+                            b + columns.lowerBound * ldb, Int32(ldb), a, Int32(incA),
+                            beta, c + columns.lowerBound, 1)
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(columns.count), alpha,
+                            b + columns.lowerBound, Int32(ldb), a, Int32(incA),
+                            beta, c + columns.lowerBound, 1)
+            }
+        }
+        let threads = min(Parallel.threads, 2 * n * k / minimumGEMVFlopsPerThread, n / 16)
+        if threads < 2 {
+            product(0..<n)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: threads) { chunk in
+            product(Parallel.chunkRange(chunk, of: threads, count: n))
+        }
+    }
+
+    /// Work per thread below which a matrix-vector product stays on one thread. Measured here
+    /// (release, through `Tensor.matmul`, dispatch included): 1 x 10304 times 10304 x 40 takes
+    /// 23 us on one thread and 38 us split in two; 10304 x 256, 166 vs 140 us; 41216 x 256,
+    /// 1.68 vs 1.20 ms.
+    public static let minimumGEMVFlopsPerThread = 2_000_000
+
     /// The same product, split over `Parallel.threads` along the larger of m and n when the
-    /// work is large enough to pay for the hand-off (about 2 MFLOP per thread).
+    /// work is large enough to pay for the hand-off (about 2 MFLOP per thread). One-row products
+    /// go to `parallelRowTimesMatrix`.
     public static func parallelGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                     b: UnsafePointer<Float>, ldb: Int,
                                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 1, k > 0 {
+            parallelRowTimesMatrix(transposeB: transposeB, n: n, k: k, alpha: alpha,
+                                   a: a, incA: transposeA ? lda : 1, b: b, ldb: ldb, beta: beta, c: c)
+            return
+        }
         let flops = 2 * m * n * k
         let threads = min(Parallel.threads, flops / 2_000_000)
         if threads < 2 {

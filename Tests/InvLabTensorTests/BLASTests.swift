@@ -34,6 +34,30 @@ struct BLASTests {
         }
     }
 
+    @Test("one-row products take the GEMV path and match, split or not", arguments: [
+        (1, 7), (300, 257), (10304, 40), (5000, 64),
+    ])
+    func oneRow(k: Int, n: Int) {
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = randomTensor(ta ? [k, 1] : [1, k], seed: UInt64(k))
+            let b = randomTensor(tb ? [n, k] : [k, n], seed: UInt64(n * 3 + k))
+            let reference = naive(a, b, ta, tb)
+            let c = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+            #expect(c.shape == [1, n])
+            let worst = zip(c.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst < 1e-4 * Double(k), "1x\(k)x\(n) ta=\(ta) tb=\(tb): error \(worst)")
+            // alpha and beta are honoured: c = 2 a op(B) - 0.5 c0.
+            let start = randomTensor([1, n], seed: 9)
+            var scaled = start
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in scaled.withUnsafeMutableBufferPointer { pc in
+                BLAS.parallelGEMM(transposeA: ta, transposeB: tb, m: 1, n: n, k: k, alpha: 2, a: pa.baseAddress!,
+                                  lda: ta ? 1 : k, b: pb.baseAddress!, ldb: b.shape[1], beta: -0.5, c: pc.baseAddress!, ldc: n)
+            } } }
+            let worstScaled = (0..<n).map { abs(Double(scaled.scalars[$0]) - (2 * reference[$0] - 0.5 * Double(start.scalars[$0]))) }.max() ?? 0
+            #expect(worstScaled < 2e-4 * Double(k), "alpha/beta 1x\(k)x\(n) ta=\(ta) tb=\(tb): error \(worstScaled)")
+        }
+    }
+
     @Test func kernelIsReported() {
         #expect(!BLAS.kernelName.isEmpty)
         #expect(BLASKernel.status.contains(BLAS.kernelName))

@@ -33,6 +33,37 @@ struct AttackBatchingMeasurement {
         return Network(root, inputShape: shape, seed: 1, name: name)
     }
 
+    /// Multiply-accumulates of one forward pass of one image through the linear and
+    /// convolution layers (everything else is elementwise and cheap by comparison).
+    static func forwardMACs(_ layers: [any Layer], input: [Int]) -> Int {
+        var shape = [1] + input, total = 0
+        for layer in layers {
+            let output = layer.outputShape(for: shape)
+            if let linear = layer as? Linear { total += linear.inputFeatures * linear.outputFeatures }
+            if let conv = layer as? Conv2d {
+                total += conv.outputChannels * conv.inputChannels * conv.kernel * conv.kernel * output[2] * output[3]
+            }
+            shape = output
+        }
+        return total
+    }
+
+    /// The machine's matrix-product peak as the engine reaches it (2048^3 through
+    /// `BLAS.parallelGEMM`, best of 3), in FLOP/s.
+    static func gemmPeak() -> Double {
+        let n = 2048
+        var generator = SeededGenerator(seed: 1)
+        let a = Tensor.uniform([n, n], low: -1, high: 1, generator: &generator)
+        let b = Tensor.uniform([n, n], low: -1, high: 1, generator: &generator)
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = Date()
+            _ = Tensor.matmul(a, b)
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        return 2 * Double(n * n * n) / best
+    }
+
     static func data() -> ExperimentData {
         let empty = LabeledSet(images: Tensor(zeros: [0] + shape), labels: [])
         return ExperimentData(imageShape: shape, classNames: (0..<identities).map { "p\($0)" }, privateTrain: empty, privateTest: empty,
@@ -51,6 +82,8 @@ struct AttackBatchingMeasurement {
             init: {type: uniform}
             """)
         let data = Self.data()
+        let peak = Self.gemmPeak()
+        print(String(format: "MEASURE GEMM peak (2048^3, %d threads): %.1f GFLOP/s", Parallel.threads, peak / 1e9))
         for name in models {
             let model = NetworkModel(Self.network(name))
             func resources(_ targets: [Int]) throws -> AttackResources {
@@ -77,6 +110,16 @@ struct AttackBatchingMeasurement {
                               name, Self.shape.map(String.init).joined(separator: "x"), Self.identities, iterations, batchedSeconds, batchedSearch, sequentialSeconds, sequentialSearch,
                               sequentialSeconds / batchedSeconds)
             print("MEASURE " + line)
+            // The bound: a batched step does 40 images' forward and input-gradient products
+            // (2 x 2 x MACs FLOP each); at the GEMM peak with no other cost it could take no less
+            // than this, so sequential / bound caps the speed-up that batching can give here.
+            let flops = 4 * Double(Self.forwardMACs((Self.network(name).root as! Sequential).layers, input: Self.shape)) * Double(Self.identities * iterations)
+            if batchedSearch > 0 && sequentialSearch > 0 {
+                let bound = flops / peak
+                print(String(format: "MEASURE %@: %.1f MFLOP per image-step; batched search %.1f GFLOP/s (%.0f %% of peak), sequential %.1f GFLOP/s; search speed-up %.1fx, at most %.1fx at peak",
+                             name, flops / Double(Self.identities * iterations) / 1e6, flops / batchedSearch / 1e9, 100 * flops / batchedSearch / peak,
+                             flops / sequentialSearch / 1e9, sequentialSearch / batchedSearch, sequentialSearch / bound))
+            }
         }
     }
 }
