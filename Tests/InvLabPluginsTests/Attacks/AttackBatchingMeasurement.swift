@@ -106,7 +106,7 @@ struct AttackBatchingMeasurement {
                 }
             }
             let sequentialSeconds = Date().timeIntervalSince(clock)
-            let line = String(format: "%@ %@: %d identities x %d iterations: batched %.2f s (search %.2f s), sequential %.2f s (search %.2f s): speed-up %.1fx",
+            let line = String(format: "%@ %@: %d identities x %d iterations: batched %.3f s (search %.3f s), sequential %.3f s (search %.3f s): speed-up %.1fx",
                               name, Self.shape.map(String.init).joined(separator: "x"), Self.identities, iterations, batchedSeconds, batchedSearch, sequentialSeconds, sequentialSearch,
                               sequentialSeconds / batchedSeconds)
             print("MEASURE " + line)

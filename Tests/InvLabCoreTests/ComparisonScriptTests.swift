@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// The PyTorch side of `scripts/batching_compare.py` (the README's batching comparison): its
+/// networks must build and its attack loop run for every model at any image size.
+@Suite("Comparison scripts")
+struct ComparisonScriptTests {
+    @Test("batching_compare's PyTorch attack runs softmax, MLP and CNN, batched and one image at a time",
+          .enabled(if: pythonCanImport("torch"), "python3 -m pip install torch==2.13.0+cpu to run this check"))
+    func batchingCompareTorchSide() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/batching_compare.py").path,
+                             "--torch-child", "--iterations", "2", "--size", "12x8", "--models", "softmax", "mlp", "cnn"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(rows.compactMap { $0["model"] as? String } == ["softmax", "mlp", "cnn"])
+        for row in rows {
+            let batched = try #require(row["batched"] as? Double), sequential = try #require(row["sequential"] as? Double)
+            #expect(batched > 0 && sequential > 0)
+        }
+    }
+
+    @Test("batching_compare rejects a malformed --size with a message")
+    func batchingCompareBadSize() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/batching_compare.py").path, "--size", "112by92"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(String(decoding: data, as: UTF8.self) == "batching_compare: --size must be HEIGHTxWIDTH, got '112by92'\n")
+    }
+}
