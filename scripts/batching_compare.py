@@ -1,30 +1,28 @@
 """Batched vs sequential model-inversion attacks, engine and PyTorch, in one run on one machine.
 
-    swift build -c release --build-tests
-    python3 scripts/batching_compare.py [--tests .build/release/InversionLabPackageTests.xctest]
-                                        [--repeats 3] [--iterations 100] [--models softmax mlp cnn]
-                                        [--size 112x92] [--json]
+    swift build -c release --product invlab
+    python3 scripts/batching_compare.py [--invlab .build/release/invlab] [--repeats 3] [--iterations 100]
+                                        [--models softmax mlp cnn] [--size 112x92] [--json]
 
-The engine side is the `AttackBatchingMeasurement` suite (the test binary run with
-INVLAB_MEASURE=1): 40 identities attacked for `--iterations` steps as one batch and as 40
-single-image attacks. The PyTorch side (2.13 CPU, 2 threads, eager autograd) runs the same
-attack on the same architectures: images 1 x H x W drawn uniformly in [0, 1), loss = summed
-cross-entropy of the logits against the target class, x <- clamp(x - 0.1 * grad, 0, 1). The
-engine's attack does more per step than this loop (it keeps each row's best iterate, its loss
-history and its confidence, and checks for NaN), so the comparison does not flatter the engine.
-Networks: softmax regression (Linear HW -> 40), MLP (Linear HW -> 256, ReLU, Linear -> 40),
-CNN (Conv 3x3 32, ReLU, MaxPool 2, Conv 3x3 64, ReLU, MaxPool 2, Linear -> 256, ReLU, Linear -> 40),
-weights random (the time does not depend on them).
+The engine side is `invlab bench --json --only batching`: 40 identities attacked for
+`--iterations` steps as one batch and as 40 single-image attacks. The PyTorch side (2.13 CPU,
+2 threads, eager autograd) runs the same attack on the same architectures: images 1 x H x W drawn
+uniformly in [0, 1), loss = summed cross-entropy of the logits against the target class,
+x <- clamp(x - 0.1 * grad, 0, 1). The engine's attack does more per step than this loop (it keeps
+each row's best iterate, its loss history and its confidence, and checks for NaN), so the
+comparison does not flatter the engine. Networks: softmax regression (Linear HW -> 40), MLP
+(Linear HW -> 256, ReLU, Linear -> 40), CNN (Conv 3x3 32, ReLU, MaxPool 2, Conv 3x3 64, ReLU,
+MaxPool 2, Linear -> 256, ReLU, Linear -> 40), weights random (the time does not depend on them).
 
 For each of `--repeats` rounds the engine and PyTorch run once each, in alternating order, each
-in a fresh process with 2 threads; figures are medians over rounds. Printed per model: seconds
-batched and sequential, the speed-up sequential / batched on each side, and the wall-time ratios
+in a fresh process with 2 threads; figures are medians over rounds of the search seconds (the
+attack loop alone, set-up excluded, on both sides). Printed per model: seconds batched and
+sequential, the speed-up sequential / batched on each side, and the wall-time ratios
 engine / PyTorch (<= 1: the engine is faster).
 """
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -32,8 +30,6 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IDENTITIES = 40
-LINE = re.compile(r"MEASURE (\w+) [0-9x]+: \d+ identities x \d+ iterations: batched [0-9.]+ s \(search ([0-9.]+) s\), "
-                  r"sequential [0-9.]+ s \(search ([0-9.]+) s\)")
 
 
 def torch_network(name, height, width):
@@ -92,21 +88,23 @@ def run_torch(args):
 
 
 def run_engine(args):
-    environment = dict(os.environ, INVLAB_MEASURE="1", INVLAB_THREADS="2", INVLAB_MEASURE_ITERATIONS=str(args.iterations),
-                       INVLAB_MEASURE_MODELS=",".join(args.models), INVLAB_MEASURE_SIZE=args.size)
-    command = [args.tests, "--testing-library", "swift-testing", "--filter", "AttackBatchingMeasurement"]
+    environment = dict(os.environ, INVLAB_THREADS=os.environ.get("INVLAB_THREADS", "2"))
+    command = [args.invlab, "bench", "--json", "--only", "batching", "--batching-size", args.size,
+               "--batching-iterations", str(args.iterations), "--batching-models", ",".join(args.models)]
     result = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=REPO)
-    found = {match.group(1): (float(match.group(2)), float(match.group(3)))
-             for match in LINE.finditer(result.stdout + result.stderr)}
+    found = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            row = json.loads(line)
+            found[row["workload"].removeprefix("batching-")] = (row["batched_search_s"], row["sequential_search_s"])
     if result.returncode != 0 or set(found) != set(args.models):
-        sys.exit(f"batching_compare: the engine measurement failed (exit {result.returncode}); "
-                 f"build it first with `swift build -c release --build-tests`\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        sys.exit(f"batching_compare: `{' '.join(command)}` failed (exit {result.returncode})\n{result.stderr[-2000:]}")
     return found
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tests", default=os.path.join(REPO, ".build/release/InversionLabPackageTests.xctest"))
+    parser.add_argument("--invlab", default=os.path.join(REPO, ".build/release/invlab"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--models", nargs="+", default=["softmax", "mlp", "cnn"], choices=["softmax", "mlp", "cnn"])
@@ -121,8 +119,8 @@ def main():
     if args.torch_child:
         run_torch_child(args)
         return
-    if not os.path.exists(args.tests):
-        sys.exit(f"batching_compare: no test binary at {args.tests}; run `swift build -c release --build-tests` first")
+    if not os.access(args.invlab, os.X_OK):
+        sys.exit(f"batching_compare: no invlab at {args.invlab}; run `swift build -c release --product invlab` first")
     try:
         import torch  # noqa: F401
     except ImportError:

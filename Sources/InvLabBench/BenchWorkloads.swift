@@ -12,6 +12,12 @@ public struct BenchResult: Sendable {
     public var peakRSSMegabytes: Double
     /// Extra figures: matrix size for W0, start and end losses, RSS growth for the memory check.
     public var details: [(String, Double)] = []
+
+    public init(workload: String, unit: String, value: Double, seconds: Double, peakRSSMegabytes: Double,
+                details: [(String, Double)] = []) {
+        (self.workload, self.unit, self.value, self.seconds) = (workload, unit, value, seconds)
+        (self.peakRSSMegabytes, self.details) = (peakRSSMegabytes, details)
+    }
 }
 
 /// The reference workloads W0-W3 of `../shared/bench/README.md`, implemented with the engine

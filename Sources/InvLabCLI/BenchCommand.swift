@@ -8,24 +8,39 @@ import InvLabTensor
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine on the reference workloads W0-W3.",
+        abstract: "Measure the engine on the reference workloads W0-W3, and batched attacks.",
         discussion: """
         W0 sgemm peak (1024 and 2048), W1 MI-FACE on an MLP (500 steps), W2 MI-FACE on a CNN \
         (200 steps), W3 CNN training (50 steps of 64 images). Compare with PyTorch, JAX and NumPy \
         run in the same session (scripts/bench_compare.py does both and prints ratios).
+
+        `--only batching` (not run by default) attacks 40 identities as one batch and as 40 \
+        single-image attacks (softmax regression, MLP, CNN targets) and prints the speed-up \
+        beside the largest one this machine's GEMM peak allows; scripts/batching_compare.py runs \
+        it beside PyTorch.
 
         Examples:
           invlab bench
           invlab bench --json --only W2
           invlab bench --params /tmp/bench-params      # exact reference weights (dump_params.py)
           invlab bench --memory-steps 2000             # RSS growth over a long W2 run
+          invlab bench --only batching --batching-size 28x28 --batching-models softmax,mlp
         """)
 
     @Flag(help: "Print one JSON object per workload instead of a table.")
     var json = false
 
-    @Option(help: "Run only these workloads (W0, W1, W2, W3); repeatable.")
+    @Option(help: "Run only these workloads (W0, W1, W2, W3, batching); repeatable.")
     var only: [String] = []
+
+    @Option(help: "Image size of the batching workload, HEIGHTxWIDTH (one channel).")
+    var batchingSize = "112x92"
+
+    @Option(help: "Attack steps of the batching workload.")
+    var batchingIterations = 100
+
+    @Option(help: "Targets of the batching workload, comma-separated (softmax, mlp, cnn).")
+    var batchingModels = "softmax,mlp,cnn"
 
     @Option(help: "Directory of reference weights written by the references' dump_params.py.")
     var params: String?
@@ -36,10 +51,11 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let runner = BenchRunner(referenceParameters: params.map { URL(fileURLWithPath: $0) })
         let selected = only.isEmpty ? ["W0", "W1", "W2", "W3"] : only.map { $0.uppercased() }
-        if let unknown = selected.first(where: { !["W0", "W1", "W2", "W3"].contains($0) }) {
-            printError("error: unknown workload '\(unknown)'; expected W0, W1, W2 or W3")
+        if let unknown = selected.first(where: { !["W0", "W1", "W2", "W3", "BATCHING"].contains($0) }) {
+            printError("error: unknown workload '\(unknown)'; expected W0, W1, W2, W3 or batching")
             throw ExitCode(ExitCodes.badSpec)
         }
+        let batching = selected.contains("BATCHING") ? try batchingBenchmark() : nil
         if !json {
             print("InversionLab bench: \(BLASKernel.status), \(Parallel.threads) threads")
         }
@@ -50,7 +66,7 @@ struct BenchCommand: ParsableCommand {
                 print(Self.jsonLine(result))
             } else {
                 let details = result.details.map { "\($0.0)=\(Self.format($0.1))" }.joined(separator: " ")
-                print("\(result.workload.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                print("\(result.workload.padding(toLength: max(10, result.workload.count), withPad: " ", startingAt: 0)) "
                       + "\(Self.format(result.value).leftPadded(9)) \(result.unit.padding(toLength: 13, withPad: " ", startingAt: 0)) "
                       + "\(String(format: "%7.2f s", result.seconds))  peak RSS \(String(format: "%.0f", result.peakRSSMegabytes)) MB  \(details)")
             }
@@ -61,6 +77,32 @@ struct BenchCommand: ParsableCommand {
         if selected.contains("W2") { emit(try runner.w2()) }
         if selected.contains("W3") { emit(try runner.w3()) }
         if let memorySteps { emit(try runner.w2Memory(steps: memorySteps)) }
+        if let batching {
+            try batching.benchmark.run(models: batching.models, peak: BatchingBenchmark.gemmPeak(), emit: emit)
+        }
+    }
+
+    /// The batching workload the options describe, checked before anything runs.
+    func batchingBenchmark() throws -> (benchmark: BatchingBenchmark, models: [String]) {
+        let sides = batchingSize.split(separator: "x").map { Int($0) }
+        guard sides.count == 2, let height = sides[0], let width = sides[1], height >= 4, width >= 4, height * width <= 1 << 20 else {
+            printError("error: --batching-size must be HEIGHTxWIDTH with sides of at least 4 pixels and at most 2^20 pixels, got '\(batchingSize)'")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        guard (1...100_000).contains(batchingIterations) else {
+            printError("error: --batching-iterations must be in 1...100000, got \(batchingIterations)")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        let models = batchingModels.split(separator: ",").map { String($0) }
+        if let unknown = models.first(where: { !BatchingBenchmark.models.contains($0) }) {
+            printError("error: unknown batching model '\(unknown)'; expected softmax, mlp or cnn")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        guard !models.isEmpty else {
+            printError("error: --batching-models is empty; expected some of softmax, mlp, cnn")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        return (BatchingBenchmark(imageShape: [1, height, width], iterations: batchingIterations), models)
     }
 
     static func format(_ value: Double) -> String {
