@@ -75,14 +75,8 @@ public enum BLAS {
                             beta, c + columns.lowerBound, 1)
             }
         }
-        let threads = min(Parallel.threads, 2 * n * k / minimumGEMVFlopsPerThread, n / 16)
-        if threads < 2 {
-            product(0..<n)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-            product(Parallel.chunkRange(chunk, of: threads, count: n))
-        }
+        // At least 16 columns and minimumGEMVFlopsPerThread of work per thread.
+        Parallel.forEachChunk(of: n, minimumChunk: max(16, minimumGEMVFlopsPerThread / (2 * k)), product)
     }
 
     /// Work per thread below which a matrix-vector product stays on one thread. Measured here
