@@ -25,9 +25,11 @@ public struct BatchingBenchmark {
 
     public var imageShape: [Int]
     public var iterations: Int
+    /// The plugins to build the attack from (nil: the built-ins).
+    public var registries: Registries?
 
-    public init(imageShape: [Int], iterations: Int) {
-        (self.imageShape, self.iterations) = (imageShape, iterations)
+    public init(imageShape: [Int], iterations: Int, registries: Registries? = nil) {
+        (self.imageShape, self.iterations, self.registries) = (imageShape, iterations, registries)
     }
 
     public static func network(_ name: String, imageShape: [Int]) -> Sequential {
@@ -52,22 +54,12 @@ public struct BatchingBenchmark {
         return total
     }
 
-    /// The matrix-product peak the engine reaches here: 2048^3 through `Tensor.matmul`, best of 3.
+    /// The matrix-product peak the bound divides by: W0's median at 2048^3, in FLOP/s.
     public static func gemmPeak() -> Double {
-        let n = 2048
-        var generator = SeededGenerator(seed: 1)
-        let a = Tensor.uniform([n, n], low: -1, high: 1, generator: &generator)
-        let b = Tensor.uniform([n, n], low: -1, high: 1, generator: &generator)
-        var best = Double.infinity
-        for _ in 0..<3 {
-            let start = Date()
-            _ = Tensor.matmul(a, b)
-            best = min(best, Date().timeIntervalSince(start))
-        }
-        return 2 * Double(n * n * n) / best
+        BenchRunner().w0(n: 2048).value * 1e9
     }
 
-    public func attack() throws -> any AttackPlugin {
+    public func attack(registries: Registries) throws -> any AttackPlugin {
         let yaml = """
             type: gradient
             identity_loss: cross_entropy
@@ -75,7 +67,6 @@ public struct BatchingBenchmark {
             iterations: \(iterations)
             init: {type: uniform}
             """
-        let registries = try Builtins.registries()
         let node = try YAMLLoader().parse(yaml, file: "batching-benchmark.yaml", cache: SourceCache())
         let plugin = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("attack"))
         let context = BuildContext(specDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), seed: 7,
@@ -86,12 +77,12 @@ public struct BatchingBenchmark {
     /// One result per model: value = wall-time speed-up; details carry the seconds (wall and
     /// search alone), GFLOP/s and the speed-up bound.
     public func run(models: [String], peak: Double, emit: (BenchResult) -> Void) throws {
-        let attack = try attack()
+        let registries = try self.registries ?? Builtins.registries()
+        let attack = try attack(registries: registries)
         let empty = LabeledSet(images: Tensor(zeros: [0] + imageShape), labels: [])
         let data = ExperimentData(imageShape: imageShape, classNames: (0..<Self.identities).map { "p\($0)" },
                                   privateTrain: empty, privateTest: empty, publicSet: empty, publicClassNames: [],
                                   source: "batching benchmark", isSynthetic: true, splitDescription: [:])
-        let registries = try Builtins.registries()
         func resources(_ targets: [Int]) -> AttackResources {
             AttackResources(data: data, targets: targets, environment: .ephemeral(), seed: 11, registries: registries)
         }

@@ -102,7 +102,8 @@ struct BenchCommand: ParsableCommand {
             printError("error: --batching-models is empty; expected some of softmax, mlp, cnn")
             throw ExitCode(ExitCodes.badSpec)
         }
-        return (BatchingBenchmark(imageShape: [1, height, width], iterations: batchingIterations), models)
+        return (BatchingBenchmark(imageShape: [1, height, width], iterations: batchingIterations,
+                                  registries: try CommandEnvironment.loadRegistries()), models)
     }
 
     static func format(_ value: Double) -> String {
