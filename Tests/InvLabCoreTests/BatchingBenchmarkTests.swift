@@ -39,25 +39,14 @@ struct BatchingBenchmarkTests {
 
 @Suite("invlab bench --only batching", .enabled(if: invlabBinary != nil, "set INVLAB_BINARY to a release invlab (make test does)"))
 struct BatchingBenchCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: invlabBinary!)
-        process.arguments = ["bench"] + arguments
-        let (output, errors) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile(), errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> ProcessOutput { try runProcess(invlabBinary!, ["bench"] + arguments) }
 
     @Test("prints one JSON object per model")
     func json() throws {
-        let (status, output, _) = try run(["--json", "--only", "batching", "--batching-size", "8x8", "--batching-iterations", "2",
-                                           "--batching-models", "softmax,mlp"])
-        #expect(status == 0)
-        let objects = output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let result = try run(["--json", "--only", "batching", "--batching-size", "8x8", "--batching-iterations", "2",
+                              "--batching-models", "softmax,mlp"])
+        #expect(result.status == 0)
+        let objects = result.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(objects.compactMap { $0["workload"] as? String } == ["batching-softmax", "batching-mlp"])
         #expect(objects.allSatisfy { ($0["speedup_bound"] as? Double ?? 0) > 0 })
     }
@@ -68,9 +57,9 @@ struct BatchingBenchCommandTests {
         (["--batching-models", "softmax,resnet"], "error: unknown batching model 'resnet'; expected softmax, mlp or cnn\n"),
     ])
     func badOptions(arguments: [String], message: String) throws {
-        let (status, output, errors) = try run(["--only", "batching"] + arguments)
-        #expect(status == 64)
-        #expect(errors == message)
-        #expect(!output.contains("batching-"))
+        let result = try run(["--only", "batching"] + arguments)
+        #expect(result.status == 64)
+        #expect(result.errors == message)
+        #expect(!result.output.contains("batching-"))
     }
 }

@@ -8,18 +8,10 @@ struct ComparisonScriptTests {
     @Test("batching_compare's PyTorch attack runs softmax, MLP and CNN, batched and one image at a time",
           .enabled(if: pythonCanImport("torch"), "python3 -m pip install torch==2.13.0+cpu to run this check"))
     func batchingCompareTorchSide() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/batching_compare.py").path,
-                             "--torch-child", "--iterations", "2", "--size", "12x8", "--models", "softmax", "mlp", "cnn"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+        let result = try runScript("batching_compare.py", ["--torch-child", "--iterations", "2", "--size", "12x8",
+                                                           "--models", "softmax", "mlp", "cnn"])
+        #expect(result.status == 0)
+        let rows = result.output.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         #expect(rows.compactMap { $0["model"] as? String } == ["softmax", "mlp", "cnn"])
@@ -31,16 +23,8 @@ struct ComparisonScriptTests {
 
     @Test("batching_compare rejects a malformed --size with a message")
     func batchingCompareBadSize() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/batching_compare.py").path, "--size", "112by92"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(String(decoding: data, as: UTF8.self) == "batching_compare: --size must be HEIGHTxWIDTH, got '112by92'\n")
+        let result = try runScript("batching_compare.py", ["--size", "112by92"])
+        #expect(result.status == 1)
+        #expect(result.errors == "batching_compare: --size must be HEIGHTxWIDTH, got '112by92'\n")
     }
 }
