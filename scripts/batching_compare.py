@@ -24,11 +24,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_compare import REPO, RunError, json_lines, run
+
 IDENTITIES = 40
 
 
@@ -82,23 +82,17 @@ def run_torch_child(args):
 def run_torch(args):
     command = [sys.executable, os.path.abspath(__file__), "--torch-child", "--iterations", str(args.iterations),
                "--size", args.size, "--models", *args.models]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return {row["model"]: (row["batched"], row["sequential"]) for row in rows}
+    return {row["model"]: (row["batched"], row["sequential"]) for row in json_lines(run(command))}
 
 
 def run_engine(args):
     environment = dict(os.environ, INVLAB_THREADS=os.environ.get("INVLAB_THREADS", "2"))
     command = [args.invlab, "bench", "--json", "--only", "batching", "--batching-size", args.size,
                "--batching-iterations", str(args.iterations), "--batching-models", ",".join(args.models)]
-    result = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=REPO)
-    found = {}
-    for line in result.stdout.splitlines():
-        if line.startswith("{"):
-            row = json.loads(line)
-            found[row["workload"].removeprefix("batching-")] = (row["batched_search_s"], row["sequential_search_s"])
-    if result.returncode != 0 or set(found) != set(args.models):
-        sys.exit(f"batching_compare: `{' '.join(command)}` failed (exit {result.returncode})\n{result.stderr[-2000:]}")
+    found = {row["workload"].removeprefix("batching-"): (row["batched_search_s"], row["sequential_search_s"])
+             for row in json_lines(run(command, cwd=REPO, env=environment))}
+    if set(found) != set(args.models):
+        raise RunError(f"{' '.join(command)} printed results for {sorted(found)}, expected {sorted(args.models)}")
     return found
 
 
@@ -126,10 +120,13 @@ def main():
     except ImportError:
         sys.exit("batching_compare: PyTorch is missing (pip install torch==2.13.0+cpu)")
     engine_rounds, torch_rounds = [], []
-    for round_index in range(args.repeats):
-        order = [run_engine, run_torch] if round_index % 2 == 0 else [run_torch, run_engine]
-        for runner in order:
-            (engine_rounds if runner is run_engine else torch_rounds).append(runner(args))
+    try:
+        for round_index in range(args.repeats):
+            order = [run_engine, run_torch] if round_index % 2 == 0 else [run_torch, run_engine]
+            for runner in order:
+                (engine_rounds if runner is run_engine else torch_rounds).append(runner(args))
+    except RunError as error:
+        sys.exit(f"batching_compare: {error}")
     rows = []
     for name in args.models:
         figures = {}
