@@ -63,13 +63,14 @@ let package = Package(
         pluginTarget("InvLabAttacks", folder: "Attacks"),
         pluginTarget("InvLabDefenses", folder: "Defenses"),
         pluginTarget("InvLabMetrics", folder: "Metrics"),
+        pluginTarget("InvLabJudges", folder: "Judges"),
         // The article's defense, kept in its own module as the worked example of adding a defense.
         pluginTarget("InvLabDummyRecognizer", folder: "DummyRecognizer"),
 
         // MARK: Assembly
         .target(name: "InvLabBuiltins", dependencies: [
             "InvLabCore", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
-            "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer",
+            "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
         ]),
         .target(name: "InvLabCLI", dependencies: [
             "InvLabCore", "InvLabBuiltins", "InvLabBench", "InvLabDatasets",
@@ -87,7 +88,7 @@ let package = Package(
         // One target for every plugin module's tests, one sub-folder per module.
         .testTarget(name: "InvLabPluginsTests", dependencies: [
             "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
-            "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer",
+            "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
         ]),
     ],
     swiftLanguageModes: [.v5]

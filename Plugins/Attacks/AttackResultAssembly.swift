@@ -5,7 +5,7 @@ import InvLabTensor
 /// published model's target probability of every attempt, and per identity the attempt it scores
 /// highest (first on ties), with that attempt's loss curve.
 enum AttackResultAssembly {
-    static func result(targets: [Int], problem: SearchProblem, outcome: SearchOutcome, seconds: Double) -> AttackResult {
+    static func result(targets: [Int], problem: SearchProblem, start: Tensor, outcome: SearchOutcome, seconds: Double) -> AttackResult {
         let k = problem.restarts
         let images = problem.decodedImages(outcome.kept)
         let attempts = images.clamped(to: 0...1)
@@ -49,7 +49,8 @@ enum AttackResultAssembly {
             lossCurveSteps: outcome.curveSteps,
             queries: targets.indices.map { identity in queries[(identity * k)..<((identity + 1) * k)].reduce(0, +) },
             iterations: targets.indices.map { identity in outcome.iterations[(identity * k)..<((identity + 1) * k)].max() ?? 0 },
-            seconds: seconds)
+            seconds: seconds,
+            starts: problem.decodedImages(start.gathering(rows: selectedRows)).clamped(to: 0...1))
     }
 
     /// The result of attacking no identity.

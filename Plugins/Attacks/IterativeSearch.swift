@@ -242,7 +242,7 @@ extension IterativeSearch {
         var search = IterativeSearch(problem: problem, settings: settings, optimizer: components.optimizer, queryBudget: queryBudget,
                                      environment: resources.environment, evaluator: makeEvaluator(problem))
         let outcome = try search.run(from: start)
-        return AttackResultAssembly.result(targets: resources.targets, problem: problem, outcome: outcome,
+        return AttackResultAssembly.result(targets: resources.targets, problem: problem, start: start, outcome: outcome,
                                            seconds: Date().timeIntervalSince(began))
     }
 }

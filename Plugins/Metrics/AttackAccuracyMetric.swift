@@ -4,28 +4,32 @@ import InvLabNN
 import InvLabSpec
 import InvLabTensor
 
-/// Attack success as the literature reports it: the separate evaluation classifier's verdict on
-/// each reconstruction (Zhang et al. 2020 "Attack Acc", top-1 and top-5; the article's 79 %).
+/// Attack success as the literature reports it (Zhang et al. 2020 "Attack Acc", top-1 and
+/// top-5; the article's 79 %), decided by the validated judge panel (`PanelVerdicts`).
 public struct AttackAccuracyMetric: MetricPlugin {
     public struct Configuration: SpecConfig {
         public var k = 5
         public init() {}
         public static var fields: [SpecField<Self>] { [
-            SpecField("k", \.k, doc: "The k of the top-k column `attack_top<k>`: a hit when the target class is among the evaluator's k highest logits.",
+            SpecField("k", \.k, doc: "The k of the top-k column `attack_top<k>`: a hit when the target class is among a judge's k highest scores.",
                       range: 2...1000),
         ] }
     }
 
     public static let id = "attack_accuracy"
-    public static let summary = "Attack success judged by the evaluation classifier: top-1 and top-k on the selected attempt, top-1 over all attempts."
+    public static let summary = "Attack success judged by the validated judge panel: consensus top-1 and top-k, each judge's own top-1."
     public static let documentation = """
-        Per attacked identity, the evaluation classifier (`evaluator:`, trained separately on the private \
-        training split) classifies the selected reconstruction: `attack_top1` is 1 when its argmax (first on \
-        ties) is the target class, `attack_top<k>` is 1 when the target is among its k highest logits (ties \
-        broken by class index). The trial value is the mean over identities (the success rate), with its \
-        standard deviation. `attack_top1_all_attempts` is, per identity, the share of all `restarts` attempts \
-        that are top-1 hits: the mean over every attempt, not "any of k attempts succeeded". A reconstruction \
-        with a non-finite target logit counts as a miss.
+        Every judge of the panel (`judges:`; by default the evaluator, an adversarially trained copy, a ResNet at \
+        half resolution and Fisherfaces) classifies each selected reconstruction. A judge counts only when it passes \
+        the validity tests of this trial (not the target; the pasted-perturbation test: the change a reconstruction \
+        made to its start image, added to 5 other people's faces, must not be assigned to the target more than \
+        chance allows, i.e. the 95 % Wilson lower bound of that share is at most 2/K; at least 0.5 top-1 accuracy \
+        on the private test faces). `attack_top1` is 1 for an identity when a strict majority of the valid judges \
+        rank the target first (argmax, first on ties), `attack_top<k>` when a strict majority rank it among their \
+        k first; ties count as misses, and with no valid judge the value is NaN. `attack_top1_all_attempts` is \
+        the consensus top-1 share over every attempt (all restarts). `attack_top1_<judge>` is each judge's own \
+        verdict, valid or not, and `judges_valid` the number of judges that passed. A reconstruction with a \
+        non-finite target score counts as a miss.
         """
     public static let example = """
         type: attack_accuracy
@@ -33,39 +37,49 @@ public struct AttackAccuracyMetric: MetricPlugin {
         """
 
     public let k: Int
+    public let judgeNames: [String]
+
+    public var usesJudges: Bool { true }
 
     public init(configuration: Configuration, context: BuildContext) throws {
         k = configuration.k
+        judgeNames = context.judgeNames
     }
 
-    public var columns: [MetricColumn] { [
-        MetricColumn("attack_top1", "Share of attacked identities whose selected reconstruction the evaluation classifier assigns to the target (top-1).",
-                     perIdentity: true),
-        MetricColumn("attack_top\(k)", "Share of attacked identities whose selected reconstruction has the target among the evaluation classifier's \(k) highest scores.",
-                     perIdentity: true),
-        MetricColumn("attack_top1_all_attempts", "Top-1 success averaged over every attempt (all restarts), not only the selected one.",
-                     perIdentity: true),
-    ] }
+    public var columns: [MetricColumn] {
+        [
+            MetricColumn("attack_top1", "Share of attacked identities whose selected reconstruction a strict majority of the valid judges assign to the target (top-1).",
+                         perIdentity: true),
+            MetricColumn("attack_top\(k)", "Share of attacked identities whose target a strict majority of the valid judges rank among their \(k) highest scores.",
+                         perIdentity: true),
+            MetricColumn("attack_top1_all_attempts", "Consensus top-1 success averaged over every attempt (all restarts), not only the selected one.",
+                         perIdentity: true),
+        ] + judgeNames.map {
+            MetricColumn("attack_top1_\($0)", "Top-1 success as judge '\($0)' alone sees it (valid or not).", perIdentity: true)
+        } + [MetricColumn("judges_valid", "Number of judges that passed this trial's validity tests (they decide attack_top1).", perIdentity: false)]
+    }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
         let attack = input.attack
-        let selected = EvaluatorView.logits(input.evaluator, attack.reconstructions)
-        let selectedRanks = attack.targets.enumerated().map { rank(of: $0.element, in: selected[$0.offset]) }
-        // With one attempt per identity the attempts are the selected reconstructions.
-        let attempts = attack.restarts <= 1 && attack.attempts.shape == attack.reconstructions.shape
-            && attack.attempts.scalars == attack.reconstructions.scalars
-            ? selected : EvaluatorView.logits(input.evaluator, attack.attempts)
+        let panel = PanelVerdicts.of(input)
+        let identities = attack.targets.count
         let perAttempt = max(attack.restarts, 1)
-        let allAttempts: [Double] = attack.targets.indices.map { row in
+        let attempts = panel.consensus(\.attemptRanks, rows: identities * perAttempt, k: 1)
+        let allAttempts: [Double] = (0..<identities).map { row in
             let rows = (row * perAttempt)..<min((row + 1) * perAttempt, attempts.count)
             guard !rows.isEmpty else { return .nan }
-            let hits = rows.filter { rank(of: attack.targets[row], in: attempts[$0]) == 0 }.count
-            return Double(hits) / Double(rows.count)
+            let values = rows.map { attempts[$0] }
+            return values.contains { $0.isNaN } ? .nan : values.reduce(0, +) / Double(values.count)
         }
-        return [
-            "attack_top1": .perIdentity(selectedRanks.map { $0 == 0 ? 1 : 0 }),
-            "attack_top\(k)": .perIdentity(selectedRanks.map { $0 < k ? 1 : 0 }),
+        var values: [String: MetricValue] = [
+            "attack_top1": .perIdentity(panel.consensus(\.selectedRanks, rows: identities, k: 1)),
+            "attack_top\(k)": .perIdentity(panel.consensus(\.selectedRanks, rows: identities, k: k)),
             "attack_top1_all_attempts": .perIdentity(allAttempts),
+            "judges_valid": .trial(Double(panel.validJudges.count)),
         ]
+        for verdict in panel.verdicts {
+            values["attack_top1_\(verdict.name)"] = .perIdentity(verdict.selectedRanks.map { $0 == 0 ? 1 : 0 })
+        }
+        return values
     }
 }

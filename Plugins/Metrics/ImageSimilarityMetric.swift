@@ -1,6 +1,7 @@
 import Foundation
 import InvLabCore
 import InvLabSpec
+import InvLabTensor
 
 /// Pixel-level likeness of a reconstruction to the attacked person: PSNR and SSIM (Wang et al.
 /// 2004) against the person's private training image that is nearest in pixel space.
@@ -29,7 +30,11 @@ public struct ImageSimilarityMetric: MetricPlugin {
         Gaussian window (default 11x11, sigma 1.5, truncated to the window and normalised), K1 = 0.01, \
         K2 = 0.03, L = 1, mean over the window positions inside the image, computed per channel and averaged. \
         Images smaller than the window use the largest odd window that fits (deviation: the reference \
-        implementation is undefined there). NaN when the identity has no training image.
+        implementation is undefined there). NaN when the identity has no training image. \
+        Baselines: `psnr_start` and `ssim_start` are the same measures of the attack's untouched start image \
+        (against its own nearest private image of the target), and `psnr_delta`, `ssim_delta` the reconstruction's \
+        value minus the start's: an SSIM of 0.40 means nothing when the start image already scores 0.40. NaN \
+        baselines when the attack reported no start images.
         """
     public static let example = """
         type: image_similarity
@@ -49,12 +54,35 @@ public struct ImageSimilarityMetric: MetricPlugin {
                      perIdentity: true),
         MetricColumn("ssim", "SSIM (Wang et al. 2004) between the reconstruction and the target's nearest private training image.",
                      perIdentity: true),
+        MetricColumn("psnr_start", "PSNR of the attack's start image against the target's nearest private training image (the baseline).",
+                     perIdentity: true),
+        MetricColumn("ssim_start", "SSIM of the attack's start image against the target's nearest private training image (the baseline).",
+                     perIdentity: true),
+        MetricColumn("psnr_delta", "PSNR of the reconstruction minus that of its start image.", perIdentity: true),
+        MetricColumn("ssim_delta", "SSIM of the reconstruction minus that of its start image.", perIdentity: true),
     ] }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
-        let shape = Array(input.attack.reconstructions.shape.dropFirst())
+        let (psnr, ssim) = similarity(input.attack.reconstructions, input: input)
+        var values: [String: MetricValue] = ["psnr": .perIdentity(psnr), "ssim": .perIdentity(ssim)]
+        if let starts = input.attack.starts, starts.shape == input.attack.reconstructions.shape {
+            let (psnrStart, ssimStart) = similarity(starts, input: input)
+            values["psnr_start"] = .perIdentity(psnrStart)
+            values["ssim_start"] = .perIdentity(ssimStart)
+            values["psnr_delta"] = .perIdentity(zip(psnr, psnrStart).map { $0 - $1 })
+            values["ssim_delta"] = .perIdentity(zip(ssim, ssimStart).map { $0 - $1 })
+        } else {
+            let missing = MetricValue.perIdentity(Array(repeating: .nan, count: psnr.count))
+            for column in ["psnr_start", "ssim_start", "psnr_delta", "ssim_delta"] { values[column] = missing }
+        }
+        return values
+    }
+
+    /// PSNR and SSIM of each image (one per attacked identity) against the target's nearest private training image.
+    func similarity(_ images: Tensor, input: MetricInput) -> (psnr: [Double], ssim: [Double]) {
+        let shape = Array(images.shape.dropFirst())
         let (channels, height, width) = shape.count == 3 ? (shape[0], shape[1], shape[2]) : (1, 1, shape.reduce(1, *))
-        let reconstructions = flatRows(input.attack.reconstructions)
+        let reconstructions = flatRows(images)
         var psnr: [Double] = [], ssim: [Double] = []
         for (row, target) in input.attack.targets.enumerated() {
             let real = flatRows(input.data.privateTrain.images(ofClass: target))
@@ -66,6 +94,6 @@ public struct ImageSimilarityMetric: MetricPlugin {
             ssim.append(ImageQuality.ssim(reconstructions[row], real[match.index], channels: channels, height: height, width: width,
                                           parameters: parameters))
         }
-        return ["psnr": .perIdentity(psnr), "ssim": .perIdentity(ssim)]
+        return (psnr, ssim)
     }
 }

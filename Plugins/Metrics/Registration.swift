@@ -13,5 +13,7 @@ public enum InvLabMetricsModule {
         try registries.register(DecoyRateMetric.self, module: name)
         try registries.register(CostMetric.self, module: name)
         try registries.register(EvaluatorProbesMetric.self, module: name)
+        try registries.register(JudgeValidityMetric.self, module: name)
+        try registries.register(JudgeDoseMetric.self, module: name)
     }
 }

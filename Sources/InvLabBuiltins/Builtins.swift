@@ -4,6 +4,7 @@ import InvLabDatasets
 import InvLabDefenses
 import InvLabDummyRecognizer
 import InvLabGenerators
+import InvLabJudges
 import InvLabMetrics
 import InvLabOptimizers
 import InvLabRecognizers
@@ -32,5 +33,6 @@ public enum Builtins {
         try InvLabDefensesModule.register(into: &registries)
         try InvLabDummyRecognizerModule.register(into: &registries)
         try InvLabMetricsModule.register(into: &registries)
+        try InvLabJudgesModule.register(into: &registries)
     }
 }

@@ -104,7 +104,7 @@ extension RunCommand {
     /// The headline columns of a results table (sweep values, status and the main metrics), so
     /// that the terminal shows a readable table; results.csv keeps every column.
     static func summaryTable(_ table: TextTable) -> TextTable {
-        let headline: Set<String> = ["status", "attack_top1", "attack_top5", "target_confidence", "knn_distance", "psnr", "ssim",
+        let headline: Set<String> = ["status", "attack_top1", "judges_valid", "attack_top5", "target_confidence", "knn_distance", "psnr", "ssim",
                                      "accuracy", "accuracy_drop", "decoy_rate", "evaluator_is_target", "error"]
         let statusIndex = table.columns.firstIndex(of: "status") ?? 1
         let keep = table.columns.indices.filter { index in

@@ -66,6 +66,7 @@ func build(_ kind: PluginKind, _ node: PluginNode, _ registries: Registries) thr
     case .attack: return try registries.attacks.build(node, context: context)
     case .defense: return try registries.defenses.build(node, context: context)
     case .metric: return try registries.metrics.build(node, context: context)
+    case .judge: return try registries.judges.build(node, context: context)
     }
 }
 
@@ -123,6 +124,18 @@ enum ConformanceRun {
             }
             // NaN marks a missing value (e.g. decoy_rate without decoys): compare it as a marker.
             return Tensor(flat.map { $0.isNaN ? -12345 : $0 })
+        case .judge:
+            let judge = try registries.judges.build(node, context: context)
+            let target = tinyTarget()
+            let resources = JudgeResources(data: tinyData, environment: tinyEnvironment(), registries: registries,
+                                           evaluatorNode: PluginNode(id: "mlp", options: .mapping([
+                                               MappingEntry(key: "hidden", value: .sequence([.value(.int(8))])),
+                                           ])),
+                                           evaluator: target, evaluatorIsTarget: false, targetFingerprint: ["target"], specSeed: 5,
+                                           dataFingerprint: "tiny", context: context)
+            let prepared = try judge.prepare(resources)
+            #expect(prepared.name == judge.name)
+            return prepared.judge.scores(tinyData.privateTest.images)
         }
     }
 }

@@ -48,10 +48,15 @@ public struct AttackResult: Sendable {
     /// Iterations run per identity (early stopping may end identities early), max over attempts.
     public var iterations: [Int]
     public var seconds: Double
+    /// The image each selected reconstruction started from (`I x C x H x W`, the decoded start
+    /// for latent searches): the baseline of similarity metrics and the origin of the change
+    /// that the pasted-perturbation test moves onto other faces. Nil when an attack cannot say.
+    public var starts: Tensor?
 
     public init(targets: [Int], reconstructions: Tensor, attempts: Tensor, restarts: Int, selectedAttempt: [Int],
                 attemptConfidence: [Float], lossCurves: [[Float]], lossCurveSteps: [Int], queries: [Int],
-                iterations: [Int], seconds: Double) {
+                iterations: [Int], seconds: Double, starts: Tensor? = nil) {
+        self.starts = starts
         self.targets = targets
         self.reconstructions = reconstructions
         self.attempts = attempts
@@ -132,10 +137,21 @@ public struct MetricInput {
     /// What metrics computed from `evaluator` and `data` alone, shared with the other metrics
     /// and trials that have the same evaluator and data.
     public var memo: MetricMemo
+    /// The judge panel. Empty means the evaluator alone (named `evaluator`).
+    public var judges: [PreparedJudge]
+    /// Values shared by the metrics of this trial only (e.g. the panel's verdicts).
+    public var trialMemo: MetricMemo
+    /// The spec's seed (the pasted-perturbation test draws its faces from it).
+    public var seed: UInt64
 
     public init(attack: AttackResult, evaluator: Network, evaluatorIsTarget: Bool, data: ExperimentData,
-                published: any PublishedModel, undefended: any PublishedModel, memo: MetricMemo = MetricMemo()) {
+                published: any PublishedModel, undefended: any PublishedModel, memo: MetricMemo = MetricMemo(),
+                judges: [PreparedJudge] = [], trialMemo: MetricMemo = MetricMemo(), seed: UInt64 = 0) {
         self.memo = memo
+        self.judges = judges.isEmpty
+            ? [PreparedJudge(name: "evaluator", judge: NetworkJudge(network: evaluator), isTarget: evaluatorIsTarget)] : judges
+        self.trialMemo = trialMemo
+        self.seed = seed
         self.attack = attack
         self.evaluator = evaluator
         self.evaluatorIsTarget = evaluatorIsTarget

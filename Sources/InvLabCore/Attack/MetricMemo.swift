@@ -12,6 +12,7 @@ public final class MetricMemo: @unchecked Sendable {
     public init() {}
 
     /// The value stored under `key`, computed by `make` the first time.
+    /// `T` must not be an optional type: a stored nil would read as a hit.
     public func value<T>(_ key: String, _ make: () throws -> T) rethrows -> T {
         if let stored = values[key] as? T { return stored }
         let made = try make()

@@ -101,4 +101,11 @@ public protocol MetricPlugin: Plugin {
     var columns: [MetricColumn] { get }
     /// Values for the declared columns.
     func measure(_ input: MetricInput) throws -> [String: MetricValue]
+    /// True when the metric reads the judge panel (`MetricInput.judges`); the runner trains the
+    /// panel only for specs with such a metric.
+    var usesJudges: Bool { get }
+}
+
+extension MetricPlugin {
+    public var usesJudges: Bool { false }
 }

@@ -4,7 +4,7 @@ import InvLabSpec
 /// The kinds of plugins. Each kind is a protocol in the Core with its own registry; the
 /// implementations live in one library target per kind under `Plugins/`.
 public enum PluginKind: String, CaseIterable, Sendable, SpecEnum {
-    case dataset, recognizer, generator, regularizer, optimizer, attack, defense, metric
+    case dataset, recognizer, generator, regularizer, optimizer, attack, defense, metric, judge
 
     /// The noun used in messages ("unknown regularizer 'x'").
     public var noun: String { rawValue }
@@ -50,6 +50,8 @@ public struct BuildContext {
     public var seed: UInt64
     /// Every registered plugin (to build nested plugins such as an attack's regularizers).
     public var registries: Registries
+    /// The names of the trial's judge panel, in order (metrics declare per-judge columns).
+    public var judgeNames: [String] = []
 
     public init(path: SpecPath = .root, location: SourceLocation = .generated, specDirectory: URL,
                 seed: UInt64, registries: Registries) {

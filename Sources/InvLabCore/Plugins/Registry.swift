@@ -97,6 +97,7 @@ public struct Registries: @unchecked Sendable {
     public var attacks = Registry<any AttackPlugin>(kind: .attack)
     public var defenses = Registry<any DefensePlugin>(kind: .defense)
     public var metrics = Registry<any MetricPlugin>(kind: .metric)
+    public var judges = Registry<any JudgePlugin>(kind: .judge)
 
     public init() {}
 
@@ -108,13 +109,14 @@ public struct Registries: @unchecked Sendable {
     public mutating func register<P: AttackPlugin>(_ type: P.Type, module: String) throws { try attacks.add(type, module: module) { $0 } }
     public mutating func register<P: DefensePlugin>(_ type: P.Type, module: String) throws { try defenses.add(type, module: module) { $0 } }
     public mutating func register<P: MetricPlugin>(_ type: P.Type, module: String) throws { try metrics.add(type, module: module) { $0 } }
+    public mutating func register<P: JudgePlugin>(_ type: P.Type, module: String) throws { try judges.add(type, module: module) { $0 } }
 
     /// Descriptors of every kind, kinds in declaration order.
     public func descriptors(of kind: PluginKind? = nil) -> [PluginDescriptor] {
         let all: [PluginKind: [PluginDescriptor]] = [
             .dataset: datasets.descriptors, .recognizer: recognizers.descriptors, .generator: generators.descriptors,
             .regularizer: regularizers.descriptors, .optimizer: optimizers.descriptors, .attack: attacks.descriptors,
-            .defense: defenses.descriptors, .metric: metrics.descriptors,
+            .defense: defenses.descriptors, .metric: metrics.descriptors, .judge: judges.descriptors,
         ]
         return PluginKind.allCases.filter { kind == nil || $0 == kind }.flatMap { all[$0] ?? [] }
     }

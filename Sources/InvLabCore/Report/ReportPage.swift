@@ -12,6 +12,7 @@ struct ReportPage {
     func html() -> String {
         var body = header() + banners()
         body += section("Results", results())
+        body += section("Judges", JudgeSection.html(run))
         body += section("Plots", plotsSection())
         body += section("Reconstructions", reconstructions())
         body += section("Provenance", HTML.keyValues(provenance()))
@@ -105,9 +106,13 @@ struct ReportPage {
 
     private func results() -> String {
         guard !run.outcomes.isEmpty else { return "<p>No trial has been recorded yet.</p>\n" }
-        var out = HTML.table(ReportTables.summary(run.outcomes, columns: run.columns), className: "results")
+        let judges = JudgeSection.names(run)
+        var out = HTML.table(ReportTables.summary(run.outcomes, columns: run.columns, excluding: { JudgeSection.isPerJudge($0, names: judges) }),
+                             className: "results")
         out += "<p>Per-identity metrics show the mean &plusmn; standard deviation over the attacked identities. Full precision: <code>results.csv</code>, per identity: <code>targets.csv</code>.</p>\n"
-        let described = run.columns.metricColumns.filter { !ReportTables.isStd($0, run.columns) && descriptions[$0] != nil }
+        let described = run.columns.metricColumns.filter {
+            !ReportTables.isStd($0, run.columns) && descriptions[$0] != nil && !JudgeSection.isPerJudge($0, names: judges)
+        }
         if !described.isEmpty {
             out += "<dl class=\"columns\">\n" + described.map { "<dt>\(HTML.escape($0))</dt><dd>\(HTML.escape(descriptions[$0]!))</dd>" }.joined(separator: "\n") + "\n</dl>\n"
         }

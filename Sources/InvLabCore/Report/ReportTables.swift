@@ -4,8 +4,9 @@ import Foundation
 public enum ReportTables {
     /// One row per trial for reading: per-identity metrics as `mean ± std` in one cell, numbers
     /// with four significant digits (the CSV files keep full precision).
-    public static func summary(_ outcomes: [TrialOutcome], columns: ResultColumns) -> TextTable {
-        let metrics = columns.metricColumns.filter { !isStd($0, columns) }
+    /// `excluding` drops metric columns shown elsewhere (the report's per-judge columns).
+    public static func summary(_ outcomes: [TrialOutcome], columns: ResultColumns, excluding: (String) -> Bool = { _ in false }) -> TextTable {
+        let metrics = columns.metricColumns.filter { !isStd($0, columns) && !excluding($0) }
         let rows = outcomes.sorted { $0.index < $1.index }.map { outcome -> [String] in
             var row = [String(outcome.index)]
             row += columns.sweepKeys.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" }

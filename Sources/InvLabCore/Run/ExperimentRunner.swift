@@ -37,6 +37,8 @@ public final class ExperimentRunner {
     /// One memo of evaluator-and-data values per evaluator identity (see `MetricMemo`).
     private var metricMemos: [String: MetricMemo] = [:]
     private var currentDirectory: RunDirectory?
+    /// Whether run.json already describes the judge panel (written by the first trial that builds it).
+    private var recordedJudges = false
 
     public init(loaded: LoadedSpec, registries: Registries, options: RunOptions) {
         self.loaded = loaded
@@ -92,7 +94,7 @@ public final class ExperimentRunner {
             ("name", .string(loaded.spec.name)), ("spec_file", .string(loaded.file.path)), ("spec_hash", .string(loaded.hash)),
             ("seed", .integer(loaded.spec.seed)), ("trials", .integer(loaded.trials.count)), ("status", "running"),
             ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
-            ("resolved_spec", JSONValue(loaded.root)), ("data_split", .null), ("stage_seconds", .object([])),
+            ("resolved_spec", JSONValue(loaded.root)), ("data_split", .null), ("judges", .null), ("stage_seconds", .object([])),
         ])
         currentDirectory = directory
         let completed = directory.completedTrials
@@ -146,6 +148,11 @@ public final class ExperimentRunner {
             let execution = TrialExecution(plan: plan, environment: environment, registries: registries)
             let data = try timed("data") { try self.data(for: plan) }
             let models = try timed("models") { try execution.trainModels(data: data) }
+            let judges = try timed("judges") { try execution.prepareJudges(models: models, data: data) }
+            if !recordedJudges && !judges.isEmpty {
+                recordedJudges = true
+                try directory.updateRunInfo([("judges", .array(judges.map(\.description)))])
+            }
             let published = try timed("defense") { try execution.publish(models.target, data: data) }
             let targets = spec.identities.classes(outOf: data.classes)
             let resources = AttackResources(data: data, targets: targets, environment: environment,
@@ -163,7 +170,8 @@ public final class ExperimentRunner {
             let memo = metricMemos[models.evaluatorIdentity] ?? MetricMemo()
             metricMemos[models.evaluatorIdentity] = memo
             let input = MetricInput(attack: result, evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget, data: data,
-                                    published: published, undefended: NetworkModel(models.undefended), memo: memo)
+                                    published: published, undefended: NetworkModel(models.undefended), memo: memo,
+                                    judges: judges, seed: UInt64(spec.seed))
             let (values, identities) = try timed("metrics") { try measure(plan.metrics, input: input, data: data) }
             if spec.output.images {
                 try timed("artifacts") { try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory) }

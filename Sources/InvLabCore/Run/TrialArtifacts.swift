@@ -8,12 +8,14 @@ public enum TrialArtifacts {
     public static func directoryName(_ trial: Int) -> String { String(format: "trials/%04d", trial) }
 
     /// Writes `reconstructions.npy` (selected attempts, float32 I x C x H x W), `attempts.npy`
-    /// (every restart), `loss_curves.csv`, and `grid.png`: per identity a real private training face
+    /// (every restart), `starts.npy` (the image each selected reconstruction started from, so that
+    /// its change can be judged again later), `loss_curves.csv`, and `grid.png`: per identity a real private training face
     /// beside its reconstruction.
     public static func write(_ result: AttackResult, data: ExperimentData, trial: Int, directory: RunDirectory) throws {
         let base = directoryName(trial)
         try directory.write(NPYFile.encode(result.reconstructions), to: "\(base)/reconstructions.npy")
         if result.restarts > 1 { try directory.write(NPYFile.encode(result.attempts), to: "\(base)/attempts.npy") }
+        if let starts = result.starts { try directory.write(NPYFile.encode(starts), to: "\(base)/starts.npy") }
         var curves = "class,identity," + result.lossCurveSteps.map(String.init).joined(separator: ",") + "\n"
         for (row, classIndex) in result.targets.enumerated() {
             curves += "\(classIndex),\(csvField(data.classNames[classIndex])),"

@@ -14,6 +14,8 @@ public struct TrialModels {
     /// What determines the evaluator and the data it judges (its training recipe or weights
     /// file, and the data split): trials with the same identity share a `MetricMemo`.
     public var evaluatorIdentity: String
+    /// What determines the target's weights (a judge with the same recipe would be the target).
+    public var targetFingerprint: [String]
 }
 
 /// The model-building stages of one trial.
@@ -40,7 +42,8 @@ public struct TrialExecution {
             : try RecognizerTraining.train(baseRecipe, on: data.privateTrain, weights: plan.target.weights, environment: environment)
         guard let evaluatorPlugin = plan.evaluator, let evaluatorNode = plan.spec.evaluator else {
             return TrialModels(target: target, undefended: undefended, evaluator: target, evaluatorIsTarget: true,
-                               evaluatorIdentity: (["target"] + recipe.fingerprint + [plan.target.weights?.path ?? "", fingerprint]).joined(separator: "\n"))
+                               evaluatorIdentity: (["target"] + recipe.fingerprint + [plan.target.weights?.path ?? "", fingerprint]).joined(separator: "\n"),
+                               targetFingerprint: recipe.fingerprint)
         }
         let evaluatorRecipe = try RecognizerTraining.recipe(evaluatorPlugin, node: evaluatorNode, role: "evaluator", inputShape: data.imageShape,
                                                             classes: data.classes, specSeed: UInt64(plan.spec.seed),
@@ -49,7 +52,19 @@ public struct TrialExecution {
                                                      environment: environment)
         return TrialModels(target: target, undefended: undefended, evaluator: evaluator, evaluatorIsTarget: false,
                            evaluatorIdentity: (["evaluator"] + evaluatorRecipe.fingerprint + [evaluatorPlugin.weights?.path ?? "", fingerprint])
-                               .joined(separator: "\n"))
+                               .joined(separator: "\n"),
+                           targetFingerprint: recipe.fingerprint)
+    }
+
+    /// The judge panel trained (through the model cache) or fitted on the private training split.
+    /// Empty when no metric of the spec reads the panel (nothing is trained then).
+    public func prepareJudges(models: TrialModels, data: ExperimentData) throws -> [PreparedJudge] {
+        guard plan.metrics.contains(where: \.usesJudges) else { return [] }
+        let resources = JudgeResources(data: data, environment: environment, registries: registries, evaluatorNode: plan.spec.evaluator,
+                                       evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget,
+                                       targetFingerprint: models.targetFingerprint, specSeed: UInt64(plan.spec.seed),
+                                       dataFingerprint: DataPreparation.fingerprint(plan.spec), context: context)
+        return try plan.judges.map { try $0.prepare(resources) }
     }
 
     /// The published model: the target wrapped by every defense, in order.

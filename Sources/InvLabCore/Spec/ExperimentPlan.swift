@@ -11,6 +11,8 @@ public struct ExperimentPlan {
     public var defenses: [any DefensePlugin]
     public var attack: any AttackPlugin
     public var metrics: [any MetricPlugin]
+    /// The judge panel (the spec's `judges:`, or `DefaultJudgePanel`).
+    public var judges: [any JudgePlugin]
     /// Directory of the spec file (relative paths resolve against it).
     public var specDirectory: URL
 
@@ -24,13 +26,25 @@ public struct ExperimentPlan {
         let evaluator = spec.evaluator.flatMap { node in collector.attempt { try registries.recognizers.build(node, context: base) } }
         let defenses = spec.defense.defenses.compactMap { node in collector.attempt { try registries.defenses.build(node, context: base) } }
         let attack = collector.attempt { try registries.attacks.build(spec.attack, context: base) }
-        let metrics = spec.metrics.compactMap { node in collector.attempt { try registries.metrics.build(node, context: base) } }
+        let judgeNodes = spec.judges ?? DefaultJudgePanel.nodes()
+        let judges = judgeNodes.compactMap { node in collector.attempt { try registries.judges.build(node, context: base) } }
+        var names: Set<String> = []
+        for (node, judge) in zip(judgeNodes, judges) where !names.insert(judge.name).inserted {
+            collector.append(.error("judge name '\(judge.name)' is used twice; give each judge its own `name:`", at: node.location, path: node.path))
+        }
+        if spec.judges?.isEmpty == true {
+            collector.append(.error("the judge panel is empty; list at least one judge or remove `judges:` for the default panel",
+                                    at: base.location, path: SpecPath.root.appending("judges")))
+        }
+        var metricContext = base
+        metricContext.judgeNames = judges.map(\.name)
+        let metrics = spec.metrics.compactMap { node in collector.attempt { try registries.metrics.build(node, context: metricContext) } }
         var seen: Set<String> = []
         for node in spec.metrics where !seen.insert(node.id).inserted {
             collector.append(.error("metric '\(node.id)' is listed twice", at: node.idLocation, path: node.idPath))
         }
         guard collector.diagnostics.isEmpty, let dataset, let target, let attack else { throw SpecError(collector.diagnostics) }
         return ExperimentPlan(spec: spec, dataset: dataset, publicDataset: publicDataset, target: target, evaluator: evaluator,
-                              defenses: defenses, attack: attack, metrics: metrics, specDirectory: specDirectory)
+                              defenses: defenses, attack: attack, metrics: metrics, judges: judges, specDirectory: specDirectory)
     }
 }

@@ -29,6 +29,7 @@ public enum ExperimentSchema {
         replace("defense", with: ["anyOf": .array([["type": "null"], ["const": "none"], choice(.defense), ["type": "array", "items": choice(.defense)]])])
         replace("attack", with: choice(.attack))
         replace("metrics", with: ["type": "array", "items": choice(.metric)])
+        replace("judges", with: ["anyOf": .array([["type": "null"], ["type": "array", "minItems": 1, "items": choice(.judge)]])])
         root = root.setting("properties", to: properties)
         return SpecSchema.document(title: "InversionLab experiment spec (version 1)", root: root)
     }

@@ -91,6 +91,8 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
     public var target = PluginNode(id: "")
     public var evaluator: PluginNode? = nil
     public var allowTargetAsEvaluator = false
+    /// The judge panel; nil means `DefaultJudgePanel`.
+    public var judges: [PluginNode]? = nil
     public var defense = DefenseList()
     public var attack = PluginNode(id: "")
     public var identities = IdentitySelection.all
@@ -101,7 +103,7 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
     public init() {}
 
     /// Metrics measured when a spec does not list its own.
-    public static let defaultMetrics = ["attack_accuracy", "target_confidence", "knn_distance", "image_similarity",
+    public static let defaultMetrics = ["attack_accuracy", "judge_validity", "judge_dose", "target_confidence", "knn_distance", "image_similarity",
                                         "recognition_accuracy", "decoy_rate", "cost"].map { PluginNode(id: $0) }
 
     public static var fields: [SpecField<Self>] { [
@@ -119,6 +121,8 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
                   doc: "The separate evaluation classifier that judges attack success, trained on the private training split with its own seed."),
         SpecField("allow_target_as_evaluator", \.allowTargetAsEvaluator,
                   doc: "Allow judging the attack with the attacked model itself when `evaluator` is absent (every table then marks it)."),
+        SpecField("judges", \.judges,
+                  doc: "The judge panel that decides attack success: judge plugins, each validated in every trial; `attack_top1` is the majority verdict of the valid ones. Default: the evaluator, an adversarially trained copy of it, a ResNet at half resolution and Fisherfaces."),
         SpecField("defense", \.defense, doc: "Defenses of the target, applied in order: none, one, or a list."),
         SpecField("attack", \.attack, doc: "The model inversion attack (an attack plugin).", required: true),
         SpecField("identities", \.identities, doc: "Private identities to attack: all, the first n, or a list of class indices."),

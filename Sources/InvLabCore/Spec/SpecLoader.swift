@@ -96,6 +96,9 @@ public enum SpecLoader {
                 check(defense, SpecPath.root.appending("defense")) { try registries.defenses.build($0, context: context) }
             }
         }
+        for (index, item) in (root["judges"]?.items ?? []).enumerated() {
+            check(item, SpecPath.root.appending("judges").appending(index: index)) { try registries.judges.build($0, context: context) }
+        }
         for (index, item) in (root["metrics"]?.items ?? []).enumerated() {
             check(item, SpecPath.root.appending("metrics").appending(index: index)) { try registries.metrics.build($0, context: context) }
         }

@@ -18,6 +18,8 @@ public struct TrainingSettings: Sendable {
     /// Weights of auxiliary losses that layers record (e.g. `["kl": 0.01]` for MID).
     public var auxiliaryWeights: [String: Float] = [:]
     public var seed: UInt64 = 0
+    /// PGD adversarial training: each batch (after augmentation) is replaced by its adversarial images.
+    public var adversarial: AdversarialTraining? = nil
     /// When set, builds the optimizer instead of `optimizer` (e.g. from an optimizer plugin);
     /// the schedule scales its initial learning rate.
     public var makeOptimizer: (@Sendable () -> any Optimizer)?
@@ -83,6 +85,7 @@ public struct ClassifierTrainer {
                 var x = images.gathering(rows: batch)
                 let y = batch.map { labels[$0] }
                 if let augment { x = augment(x, y, &generator) }
+                if let adversarial = settings.adversarial { x = adversarial.perturb(x, labels: y, network: network, generator: &generator) }
                 let (loss, predicted) = try network.trainingStep(x, optimizer: &optimizer, generator: generator.fork("step\(step)"),
                                                                   stage: "training \(network.name)", step: step) { logits, context in
                     var loss = crossEntropy(logits: logits, labels: y, labelSmoothing: settings.labelSmoothing)

@@ -14,8 +14,8 @@ import Testing
     static let reconstructions = MetricTestKit.batch([[0.25, 0.25, 0.25, 0.25], [0, 0, 0, 0], [1, 1, 1, 1]])
 
     @Test func knnDistanceIsTheSmallestSquaredDistanceToTheTargetsTrainingImages() throws {
-        let metric = try MetricTestKit.build("type: knn_distance")
-        #expect(metric.columns.map(\.name) == ["knn_distance"])
+        let metric = try MetricTestKit.build("type: knn_distance\npixel_distance: false")
+        #expect(metric.columns.map(\.name) == ["knn_distance", "knn_distance_start", "knn_distance_delta"])
         // Features of [Flatten, Linear] are the pixels themselves.
         let evaluator = MetricTestKit.linearNetwork(d: 4, classes: 3, weights: [Float](repeating: 0.1, count: 12))
         let values = try metric.measure(MetricTestKit.input(MetricTestKit.attack(targets: [0, 1, 2], reconstructions: Self.reconstructions),

@@ -10,11 +10,14 @@ import Testing
 enum MetricTestKit {
     /// The metric written as `yaml` (a mapping with `type:`), at `metrics[0]`.
     static func build(_ yaml: String, seed: UInt64 = 7) throws -> any MetricPlugin {
-        let registries = try Builtins.registries()
+        try build(yaml, context: BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: seed, registries: try Builtins.registries()))
+    }
+
+    /// The metric written as `yaml`, built in `context` (e.g. with the panel's judge names).
+    static func build(_ yaml: String, context: BuildContext) throws -> any MetricPlugin {
         let node = try YAMLLoader().parse(yaml, file: "metric.yaml", cache: SourceCache())
         let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("metrics"))
-        let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: seed, registries: registries)
-        return try registries.metrics.build(reference, context: context)
+        return try context.registries.metrics.build(reference, context: context)
     }
 
     /// The message of building `yaml`, or nil when it builds.

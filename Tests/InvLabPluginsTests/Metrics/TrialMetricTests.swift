@@ -14,10 +14,11 @@ import Testing
         for node in ExperimentSpec.defaultMetrics { #expect(ids.contains(node.id), "\(node.id) is not registered") }
         #expect(ids.contains("evaluator_probes"))
         let expected: [String: [String]] = [
-            "attack_accuracy": ["attack_top1", "attack_top5", "attack_top1_all_attempts"],
+            "attack_accuracy": ["attack_top1", "attack_top5", "attack_top1_all_attempts", "judges_valid"],
             "target_confidence": ["target_confidence"],
-            "knn_distance": ["knn_distance"],
-            "image_similarity": ["psnr", "ssim"],
+            "knn_distance": ["knn_distance", "knn_distance_start", "knn_distance_delta",
+                             "knn_distance_pixels", "knn_distance_pixels_start", "knn_distance_pixels_delta"],
+            "image_similarity": ["psnr", "ssim", "psnr_start", "ssim_start", "psnr_delta", "ssim_delta"],
             "recognition_accuracy": ["accuracy", "accuracy_undefended", "accuracy_drop"],
             "decoy_rate": ["decoy_rate"],
             "cost": ["attack_seconds", "queries", "iterations"],
@@ -29,7 +30,7 @@ import Testing
             let example = try MetricTestKit.build(try #require(registries.metrics.descriptor(id)).example)
             #expect(example.columns.map(\.name).count == columns.count, "\(id) example")
         }
-        let trialColumns = ["accuracy", "accuracy_undefended", "accuracy_drop", "attack_seconds",
+        let trialColumns = ["judges_valid", "accuracy", "accuracy_undefended", "accuracy_drop", "attack_seconds",
                             "evaluator_clean", "evaluator_blur", "evaluator_noise", "evaluator_average"]
         for id in expected.keys {
             for column in try MetricTestKit.build("type: \(id)").columns {
