@@ -212,4 +212,27 @@ let badSpecCases: [BadSpecCase] = [
               |                        ^
         note: did you mean 'hidden'?
         """),
+    BadSpecCase(name: "misspelt judge", files: ["spec.yaml": tiny(replacing: "metrics:", with: "judges: [{type: fisherface}]\nmetrics:")], expected: """
+        spec.yaml:14:17: error: unknown judge 'fisherface' (at judges[0].type)
+           14 | judges: [{type: fisherface}]
+              |                 ^
+        note: did you mean 'fisherfaces'?
+        """),
+    BadSpecCase(name: "judge name used twice", files: ["spec.yaml": tiny(replacing: "metrics:", with: "judges: [{type: fisherfaces}, {type: network, name: fisherfaces}]\nmetrics:")], expected: """
+        spec.yaml:14:31: error: judge name 'fisherfaces' is used twice; give each judge its own `name:` (at judges[1])
+           14 | judges: [{type: fisherfaces}, {type: network, name: fisherfaces}]
+              |                               ^
+        """),
+    BadSpecCase(name: "unknown adversarial norm", files: ["spec.yaml": tiny(replacing: "metrics:", with: "judges: [{type: network, adversarial: {norm: l3}}]\nmetrics:")], expected: """
+        spec.yaml:14:46: error: unknown value 'l3' (at judges[0].adversarial.norm)
+           14 | judges: [{type: network, adversarial: {norm: l3}}]
+              |                                              ^
+        note: did you mean 'l2'?
+        """),
+    BadSpecCase(name: "empty judge panel", files: ["spec.yaml": tiny(replacing: "metrics:", with: "judges: []\nmetrics:")], expected: """
+        spec.yaml:14:9: error: the judge panel is empty (at judges)
+           14 | judges: []
+              |         ^
+        note: list at least one judge, or remove `judges:` to use the default panel
+        """),
 ]

@@ -32,10 +32,6 @@ public struct ExperimentPlan {
         for (node, judge) in zip(judgeNodes, judges) where !names.insert(judge.name).inserted {
             collector.append(.error("judge name '\(judge.name)' is used twice; give each judge its own `name:`", at: node.location, path: node.path))
         }
-        if spec.judges?.isEmpty == true {
-            collector.append(.error("the judge panel is empty; list at least one judge or remove `judges:` for the default panel",
-                                    at: base.location, path: SpecPath.root.appending("judges")))
-        }
         var metricContext = base
         metricContext.judgeNames = judges.map(\.name)
         let metrics = spec.metrics.compactMap { node in collector.attempt { try registries.metrics.build(node, context: metricContext) } }

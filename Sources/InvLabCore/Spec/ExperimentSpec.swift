@@ -132,6 +132,10 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
     ] }
 
     public func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {
+        if judges?.isEmpty == true {
+            context.error("the judge panel is empty", at: node["judges"] ?? node, path: path.appending("judges"),
+                          notes: ["list at least one judge, or remove `judges:` to use the default panel"])
+        }
         if evaluator == nil && !allowTargetAsEvaluator {
             context.error("missing required key 'evaluator': attack success must be judged by a separate evaluation classifier",
                           at: node, path: path,
