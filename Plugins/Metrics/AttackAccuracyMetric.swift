@@ -24,9 +24,9 @@ public struct AttackAccuracyMetric: MetricPlugin {
         the validity tests of this trial (not the target; the pasted-perturbation test: the change a reconstruction \
         made to its start image, added to 5 other people's faces, must not be assigned to the target more than \
         chance allows, i.e. the 95 % Wilson lower bound of that share is at most 2/K; at least 0.5 top-1 accuracy \
-        on the private test faces). `attack_top1` is 1 for an identity when a strict majority of the valid judges \
-        rank the target first (argmax, first on ties), `attack_top<k>` when a strict majority rank it among their \
-        k first; ties count as misses, and with no valid judge the value is NaN. `attack_top1_all_attempts` is \
+        on the private test faces). `attack_top1` is 1 for an identity when a majority of the valid judges rank \
+        the target first (argmax, first on ties), 0 when a majority do not, and 0.5 when they split evenly; \
+        `attack_top<k>` likewise for the k first; with no valid judge the value is NaN. `attack_top1_all_attempts` is \
         the consensus top-1 share over every attempt (all restarts). `attack_top1_<judge>` is each judge's own \
         verdict, valid or not, and `judges_valid` the number of judges that passed. A reconstruction with a \
         non-finite target score counts as a miss.
@@ -48,9 +48,9 @@ public struct AttackAccuracyMetric: MetricPlugin {
 
     public var columns: [MetricColumn] {
         [
-            MetricColumn("attack_top1", "Share of attacked identities whose selected reconstruction a strict majority of the valid judges assign to the target (top-1).",
+            MetricColumn("attack_top1", "Share of attacked identities whose selected reconstruction a majority of the valid judges assign to the target (top-1; an even split counts half).",
                          perIdentity: true),
-            MetricColumn("attack_top\(k)", "Share of attacked identities whose target a strict majority of the valid judges rank among their \(k) highest scores.",
+            MetricColumn("attack_top\(k)", "Share of attacked identities whose target a majority of the valid judges rank among their \(k) highest scores (an even split counts half).",
                          perIdentity: true),
             MetricColumn("attack_top1_all_attempts", "Consensus top-1 success averaged over every attempt (all restarts), not only the selected one.",
                          perIdentity: true),

@@ -16,9 +16,11 @@ import InvLabTensor
 ///    the lower bound of its 95 % Wilson interval is at most 2/K (K classes);
 /// 3. it recognises real faces: its top-1 accuracy on the private test split is at least 0.5.
 ///
-/// **Consensus**: a reconstruction counts as a success when a strict majority of the valid judges
-/// rank its target first (top-k: among their k first); a tie is a miss. With no valid judge the
-/// headline is NaN (missing), never a number from an invalid judge.
+/// **Consensus**: a reconstruction counts as a success when a majority of the valid judges rank
+/// its target first (top-k: among their k first), as a failure when a majority do not, and as
+/// half a success on a tie (possible with an even number of valid judges), so that ties bias the
+/// headline neither up nor down. With no valid judge the headline is NaN (missing), never a number
+/// from an invalid judge.
 struct PanelVerdicts {
     struct Verdict {
         var name: String
@@ -42,15 +44,15 @@ struct PanelVerdicts {
 
     var validJudges: [Verdict] { verdicts.filter(\.valid) }
 
-    /// Per row (identity or attempt), 1 when a strict majority of the valid judges rank the
-    /// target below `k`, 0 otherwise, NaN when no judge is valid.
+    /// Per row (identity or attempt), 1 when a majority of the valid judges rank the target below
+    /// `k`, 0 when a majority do not, 0.5 on a tie, NaN when no judge is valid.
     func consensus(_ ranks: (Verdict) -> [Int], rows: Int, k: Int) -> [Double] {
         let valid = validJudges
         guard !valid.isEmpty else { return Array(repeating: .nan, count: rows) }
         let lists = valid.map(ranks)
         return (0..<rows).map { row in
             let hits = lists.filter { row < $0.count && $0[row] < k }.count
-            return 2 * hits > valid.count ? 1 : 0
+            return 2 * hits > valid.count ? 1 : (2 * hits == valid.count ? 0.5 : 0)
         }
     }
 

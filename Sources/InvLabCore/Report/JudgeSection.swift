@@ -25,7 +25,7 @@ enum JudgeSection {
         guard !names.isEmpty, case .array(let judges)? = run.info["judges"] else {
             return "<p>run.json records no judge panel (a run made before judges existed, or no trial started).</p>\n"
         }
-        var out = "<p>Attack success (<code>attack_top1</code>) is the verdict of a strict majority of the judges that pass this trial's validity tests: not the target; the <em>pasted-perturbation test</em> (each reconstruction's change from its start image, added to other people's faces, must not be assigned to the target more than chance allows: 95 % Wilson lower bound at most 2/K); at least 0.5 accuracy on clean private test faces. Ties and trials without a valid judge are not counted as successes.</p>\n"
+        var out = "<p>Attack success (<code>attack_top1</code>) is the majority verdict of the judges that pass this trial's validity tests (an even split counts as half a success): not the target; the <em>pasted-perturbation test</em> (each reconstruction's change from its start image, added to other people's faces, must not be assigned to the target more than chance allows: 95 % Wilson lower bound at most 2/K); at least 0.5 accuracy on clean private test faces. A trial without a valid judge has no headline (NaN).</p>\n"
         let describe: [(String, String)] = judges.map { judge in
             let parts = ["type", "source", "model", "downsample"].compactMap { key -> String? in
                 guard let value = judge[key], value != .null else { return nil }

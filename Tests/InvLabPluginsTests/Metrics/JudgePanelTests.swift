@@ -108,7 +108,7 @@ struct JudgePanelTests {
         #expect(MetricTestKit.trial(values, "judges_valid") == 0)
     }
 
-    @Test("a tie between valid judges is a miss")
+    @Test("an even split of the valid judges counts as half a success")
     func tieIsMiss() throws {
         let other = PreparedJudge(name: "target", judge: NetworkJudge(network: Self.judgeNetwork(reads: 0.1)))
         // Valid: blind (hit for person 0 only) and a weakly reading judge; a 1-1 split is a miss.
@@ -117,7 +117,7 @@ struct JudgePanelTests {
         let blind = try #require(MetricTestKit.perIdentity(values, "attack_top1_blind"))
         #expect(MetricTestKit.trial(values, "judges_valid") == 2, "both judges must count for a tie to arise")
         #expect(weak == [1, 1, 1] && blind == [1, 0, 0], "persons 1 and 2 split 1-1")
-        expectClose(MetricTestKit.perIdentity(values, "attack_top1"), [1, 0, 0])
+        expectClose(MetricTestKit.perIdentity(values, "attack_top1"), [1, 0.5, 0.5])
     }
 
     @Test("similarity baselines equal the metric of the start image exactly")
