@@ -54,9 +54,13 @@ public struct AttackAccuracyMetric: MetricPlugin {
                          perIdentity: true),
             MetricColumn("attack_top1_all_attempts", "Consensus top-1 success averaged over every attempt (all restarts), not only the selected one.",
                          perIdentity: true),
-        ] + judgeNames.map {
-            MetricColumn("attack_top1_\($0)", "Top-1 success as judge '\($0)' alone sees it (valid or not).", perIdentity: true)
-        } + [MetricColumn("judges_valid", "Number of judges that passed this trial's validity tests (they decide attack_top1).", perIdentity: false)]
+        ] + [MetricColumn("judges_valid", "Number of judges that passed the validity tests (they decide attack_top1).", perIdentity: false)]
+          + judgeNames.flatMap { name in [
+            MetricColumn("attack_top1_\(name)", "Top-1 success as judge '\(name)' alone sees it (valid or not).", perIdentity: true),
+            MetricColumn("attack_top\(k)_\(name)", "Top-\(k) success as judge '\(name)' alone sees it.", perIdentity: true),
+            MetricColumn("attack_top1_all_attempts_\(name)", "Top-1 success of judge '\(name)' averaged over every attempt.", perIdentity: true),
+            MetricColumn("valid_\(name)", "1 when judge '\(name)' passed this trial's validity tests, else 0.", perIdentity: false),
+          ] }
     }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
@@ -79,6 +83,12 @@ public struct AttackAccuracyMetric: MetricPlugin {
         ]
         for verdict in panel.verdicts {
             values["attack_top1_\(verdict.name)"] = .perIdentity(verdict.selectedRanks.map { $0 == 0 ? 1 : 0 })
+            values["attack_top\(k)_\(verdict.name)"] = .perIdentity(verdict.selectedRanks.map { $0 < k ? 1 : 0 })
+            values["attack_top1_all_attempts_\(verdict.name)"] = .perIdentity((0..<identities).map { row in
+                let rows = (row * perAttempt)..<min((row + 1) * perAttempt, verdict.attemptRanks.count)
+                return rows.isEmpty ? .nan : Double(rows.filter { verdict.attemptRanks[$0] == 0 }.count) / Double(rows.count)
+            })
+            values["valid_\(verdict.name)"] = .trial(verdict.valid ? 1 : 0)
         }
         return values
     }

@@ -11,7 +11,7 @@ public struct JudgeValidityMetric: MetricPlugin {
     }
 
     public static let id = "judge_validity"
-    public static let summary = "Per judge: pasted-perturbation transfer rate, clean test accuracy, and whether it passed validation."
+    public static let summary = "Per judge: the pasted-perturbation transfer rate and the accuracy on clean test faces (the validity tests)."
     public static let documentation = """
         The pasted-perturbation test (after the audit that found the evaluator fooled by transferred perturbations): \
         each reconstruction's change from its start image is added to 5 faces of other people (public faces, chosen \
@@ -20,7 +20,8 @@ public struct JudgeValidityMetric: MetricPlugin {
         1/K. A judge that reads the attack's perturbation rather than a face scores far above chance. \
         `judge_accuracy_<judge>` is its top-1 accuracy on the private test faces. `valid_<judge>` is 1 when the judge \
         is not the target, the 95 % Wilson lower bound of its transfer rate is at most 2/K, and its clean accuracy \
-        is at least 0.5; only valid judges decide `attack_top1`. `transfer_chance` is 1/K.
+        is at least 0.5 (`attack_accuracy` reports it as `valid_<judge>`); only valid judges decide `attack_top1`. \
+        `transfer_chance` is 1/K.
         """
     public static let example = "type: judge_validity"
 
@@ -37,7 +38,6 @@ public struct JudgeValidityMetric: MetricPlugin {
             MetricColumn("transfer_\(name)", "Share of pasted perturbations (on other people's faces) that judge '\(name)' assigns to the target.",
                          perIdentity: false),
             MetricColumn("judge_accuracy_\(name)", "Top-1 accuracy of judge '\(name)' on the private test faces.", perIdentity: false),
-            MetricColumn("valid_\(name)", "1 when judge '\(name)' passed this trial's validity tests, else 0.", perIdentity: false),
         ] } + [MetricColumn("transfer_chance", "Chance level of the transfer rate (1 / classes).", perIdentity: false)]
     }
 
@@ -47,7 +47,6 @@ public struct JudgeValidityMetric: MetricPlugin {
         for verdict in panel.verdicts {
             values["transfer_\(verdict.name)"] = .trial(verdict.transferTrials > 0 ? Double(verdict.transferHits) / Double(verdict.transferTrials) : .nan)
             values["judge_accuracy_\(verdict.name)"] = .trial(verdict.cleanAccuracy)
-            values["valid_\(verdict.name)"] = .trial(verdict.valid ? 1 : 0)
         }
         return values
     }

@@ -3,8 +3,8 @@ import Foundation
 /// The report's "Judges" section: who decided attack success, and how each judge did on its
 /// validity tests in every trial (pasted-perturbation transfer, clean accuracy, dose).
 enum JudgeSection {
-    /// Column prefixes that belong to one judge (`<prefix><judge name>`).
-    static let perJudgePrefixes = ["attack_top1_", "transfer_", "judge_accuracy_", "valid_", "dose_top1_"]
+    /// Column prefixes that belong to one judge (`<prefix>…_<judge name>`).
+    static let perJudgePrefixes = ["attack_top", "transfer_", "judge_accuracy_", "valid_", "dose_top1_"]
 
     /// The judge names recorded in run.json (`judges[].name`), in panel order.
     static func names(_ run: RunFiles) -> [String] {
@@ -16,8 +16,7 @@ enum JudgeSection {
     static func isPerJudge(_ column: String, names: [String]) -> Bool {
         if column.hasPrefix("dose_") && names.contains(where: { column.hasPrefix("dose_\($0)_") }) { return true }
         let base = column.hasSuffix("_std") ? String(column.dropLast(4)) : column
-        return names.contains { name in perJudgePrefixes.contains { base == $0 + name } }
-            && base != "attack_top1_all_attempts"
+        return names.contains { name in base.hasSuffix("_" + name) && perJudgePrefixes.contains { base.hasPrefix($0) } }
     }
 
     static func html(_ run: RunFiles) -> String {

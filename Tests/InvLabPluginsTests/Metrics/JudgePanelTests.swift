@@ -75,7 +75,9 @@ struct JudgePanelTests {
 
     @Test("a judge that reads the attack's perturbation fails the pasted test; one that cannot see it passes; the target never counts")
     func pastedPerturbation() throws {
-        let values = try build("type: judge_validity").measure(Self.input(judges: Self.panel))
+        let input = Self.input(judges: Self.panel)
+        var values = try build("type: judge_validity").measure(input)
+        values.merge(try build("type: attack_accuracy").measure(input)) { a, _ in a }
         // 3 identities x 5 pasted faces: the fooled judge assigns every one to the target.
         #expect(MetricTestKit.trial(values, "transfer_fooled") == 1)
         #expect(MetricTestKit.trial(values, "valid_fooled") == 0)
