@@ -26,7 +26,10 @@ public struct AttackAccuracyMetric: MetricPlugin {
         chance allows, i.e. the 95 % Wilson lower bound of that share is at most 2/K; at least 0.5 top-1 accuracy \
         on the private test faces). `attack_top1` is 1 for an identity when a majority of the valid judges rank \
         the target first (argmax, first on ties), 0 when a majority do not, and 0.5 when they split evenly; \
-        `attack_top<k>` likewise for the k first; with no valid judge the value is NaN. `attack_top1_all_attempts` is \
+        `attack_top<k>` likewise for the k first; with no valid judge the value is NaN. Across a run (a sweep), \
+        only judges valid in every completed trial decide the headline, so that all rows are judged by the same \
+        panel (`JudgeConsensus`: rows are recomputed from the per-judge columns when a trial invalidates a judge; \
+        `judges_valid` then counts the judges valid in the whole run, `valid_<judge>` stays per trial). `attack_top1_all_attempts` is \
         the consensus top-1 share over every attempt (all restarts). `attack_top1_<judge>` is each judge's own \
         verdict, valid or not, and `judges_valid` the number of judges that passed. A reconstruction with a \
         non-finite target score counts as a miss.

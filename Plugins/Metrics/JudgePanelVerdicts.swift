@@ -50,10 +50,7 @@ struct PanelVerdicts {
         let valid = validJudges
         guard !valid.isEmpty else { return Array(repeating: .nan, count: rows) }
         let lists = valid.map(ranks)
-        return (0..<rows).map { row in
-            let hits = lists.filter { row < $0.count && $0[row] < k }.count
-            return 2 * hits > valid.count ? 1 : (2 * hits == valid.count ? 0.5 : 0)
-        }
+        return (0..<rows).map { row in JudgeConsensus.vote(lists.map { row < $0.count && $0[row] < k }) }
     }
 
     /// The panel's verdicts for `input`, computed once per trial.

@@ -54,7 +54,7 @@ public struct RunFiles {
         }
         var latest: [Int: TrialOutcome] = [:]
         for outcome in outcomes { latest[outcome.index] = outcome }
-        return latest.values.sorted { $0.index < $1.index }
+        return JudgeConsensus.apply(latest.values.sorted { $0.index < $1.index })
     }
 
     /// The declared columns: from the `results.csv` header (sweep keys between `trial` and

@@ -64,7 +64,7 @@ public final class RunDirectory {
         }
         let lines = (try? String(contentsOf: url.appendingPathComponent("results.jsonl"), encoding: .utf8)) ?? ""
         let decoder = OutcomeCoding.decoder
-        outcomes = try lines.split(separator: "\n").map { line in
+        outcomes = try lines.split(separator: "\n").map { line -> TrialOutcome in
             do {
                 return try decoder.decode(TrialOutcome.self, from: Data(line.utf8))
             } catch {
@@ -117,6 +117,7 @@ public final class RunDirectory {
         outcomes.removeAll { $0.index == outcome.index }
         outcomes.append(outcome)
         outcomes.sort { $0.index < $1.index }
+        outcomes = JudgeConsensus.apply(outcomes)
         let encoder = OutcomeCoding.encoder
         let lines = try outcomes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try write(lines.joined(separator: "\n") + "\n", to: "results.jsonl")
