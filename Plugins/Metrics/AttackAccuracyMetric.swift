@@ -21,10 +21,10 @@ public struct AttackAccuracyMetric: MetricPlugin {
     public static let documentation = """
         Every judge of the panel (`judges:`; by default the evaluator, an adversarially trained copy, a ResNet at \
         half resolution and Fisherfaces) classifies each selected reconstruction. A judge counts only when it passes \
-        the validity tests of this trial (not the target; the pasted-perturbation test: the change a reconstruction \
-        made to its start image, added to 5 other people's faces, must not be assigned to the target more than \
-        chance allows, i.e. the 95 % Wilson lower bound of that share is at most 2/K; at least 0.5 top-1 accuracy \
-        on the private test faces). `attack_top1` is 1 for an identity when a majority of the valid judges rank \
+        the validity tests (not the target; the pasted-perturbation test of `judge_validity`: the change a \
+        reconstruction made to its start image, added to other people's faces, must not be assigned to the target \
+        more often than a clean change of the same movement toward the person; at least 0.5 top-1 accuracy on the \
+        private test faces). `attack_top1` is 1 for an identity when a majority of the valid judges rank \
         the target first (argmax, first on ties), 0 when a majority do not, and 0.5 when they split evenly; \
         `attack_top<k>` likewise for the k first; with no valid judge the value is NaN. Across a run (a sweep), \
         only judges valid in every completed trial decide the headline, so that all rows are judged by the same \
@@ -52,17 +52,25 @@ public struct AttackAccuracyMetric: MetricPlugin {
     public var columns: [MetricColumn] {
         [
             MetricColumn("attack_top1", "Share of attacked identities whose selected reconstruction a majority of the valid judges assign to the target (top-1; an even split counts half).",
-                         perIdentity: true),
+                         perIdentity: true,
+                     presentation: ColumnPresentation(plot: .panels([.figure5, .attackSuccess]), summary: true, headlineRank: 0)),
             MetricColumn("attack_top\(k)", "Share of attacked identities whose target a majority of the valid judges rank among their \(k) highest scores (an even split counts half).",
-                         perIdentity: true),
+                         perIdentity: true,
+                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]), summary: true)),
             MetricColumn("attack_top1_all_attempts", "Consensus top-1 success averaged over every attempt (all restarts), not only the selected one.",
-                         perIdentity: true),
-        ] + [MetricColumn("judges_valid", "Number of judges that passed the validity tests (they decide attack_top1).", perIdentity: false)]
+                         perIdentity: true,
+                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]))),
+        ] + [MetricColumn("judges_valid", "Number of judges that passed the validity tests (they decide attack_top1).", perIdentity: false,
+                     presentation: ColumnPresentation(plot: .none, summary: true))]
           + judgeNames.flatMap { name in [
-            MetricColumn("attack_top1_\(name)", "Top-1 success as judge '\(name)' alone sees it (valid or not).", perIdentity: true),
-            MetricColumn("attack_top\(k)_\(name)", "Top-\(k) success as judge '\(name)' alone sees it.", perIdentity: true),
-            MetricColumn("attack_top1_all_attempts_\(name)", "Top-1 success of judge '\(name)' averaged over every attempt.", perIdentity: true),
-            MetricColumn("valid_\(name)", "1 when judge '\(name)' passed this trial's validity tests, else 0.", perIdentity: false),
+            MetricColumn("attack_top1_\(name)", "Top-1 success as judge '\(name)' alone sees it (valid or not).", perIdentity: true,
+                     presentation: ColumnPresentation(plot: .panels([.judges]))),
+            MetricColumn("attack_top\(k)_\(name)", "Top-\(k) success as judge '\(name)' alone sees it.", perIdentity: true,
+                     presentation: .tableOnly),
+            MetricColumn("attack_top1_all_attempts_\(name)", "Top-1 success of judge '\(name)' averaged over every attempt.", perIdentity: true,
+                     presentation: .tableOnly),
+            MetricColumn("valid_\(name)", "1 when judge '\(name)' passed this trial's validity tests, else 0.", perIdentity: false,
+                     presentation: .tableOnly),
           ] }
     }
 

@@ -49,12 +49,16 @@ public struct EvaluatorProbesMetric: MetricPlugin {
     }
 
     public var columns: [MetricColumn] { [
-        MetricColumn("evaluator_clean", "Evaluation classifier's accuracy on the private test split.", perIdentity: false),
+        MetricColumn("evaluator_clean", "Evaluation classifier's accuracy on the private test split.", perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.evaluatorProbes]))),
         MetricColumn("evaluator_blur", "Evaluation classifier's accuracy on the test split blurred (Gaussian, sigma \(formatNumber(configuration.blurSigma)) px).",
-                     perIdentity: false),
+                     perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.evaluatorProbes]))),
         MetricColumn("evaluator_noise", "Evaluation classifier's accuracy on the test split with Gaussian noise (std \(formatNumber(configuration.noiseStd))).",
-                     perIdentity: false),
-        MetricColumn("evaluator_average", "Evaluation classifier's accuracy on averages of two test images of the same person.", perIdentity: false),
+                     perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.evaluatorProbes]))),
+        MetricColumn("evaluator_average", "Evaluation classifier's accuracy on averages of two test images of the same person.", perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.evaluatorProbes]))),
     ] }
 
     /// The probes depend on the evaluator, the data, the configuration and the seed only, so

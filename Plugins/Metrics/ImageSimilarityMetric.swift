@@ -51,15 +51,21 @@ public struct ImageSimilarityMetric: MetricPlugin {
 
     public var columns: [MetricColumn] { [
         MetricColumn("psnr", "PSNR (dB) between the reconstruction and the target's nearest private training image (inf when identical).",
-                     perIdentity: true),
+                     perIdentity: true,
+                     presentation: ColumnPresentation(summary: true)),
         MetricColumn("ssim", "SSIM (Wang et al. 2004) between the reconstruction and the target's nearest private training image.",
-                     perIdentity: true),
+                     perIdentity: true,
+                     presentation: ColumnPresentation(summary: true, headlineRank: 4)),
         MetricColumn("psnr_start", "PSNR of the attack's start image against the target's nearest private training image (the baseline).",
-                     perIdentity: true),
+                     perIdentity: true,
+                     presentation: .tableOnly),
         MetricColumn("ssim_start", "SSIM of the attack's start image against the target's nearest private training image (the baseline).",
-                     perIdentity: true),
-        MetricColumn("psnr_delta", "PSNR of the reconstruction minus that of its start image.", perIdentity: true),
-        MetricColumn("ssim_delta", "SSIM of the reconstruction minus that of its start image.", perIdentity: true),
+                     perIdentity: true,
+                     presentation: .tableOnly),
+        MetricColumn("psnr_delta", "PSNR of the reconstruction minus that of its start image.", perIdentity: true,
+                     presentation: .tableOnly),
+        MetricColumn("ssim_delta", "SSIM of the reconstruction minus that of its start image.", perIdentity: true,
+                     presentation: .tableOnly),
     ] }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {

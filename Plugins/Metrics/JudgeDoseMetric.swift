@@ -48,11 +48,13 @@ public struct JudgeDoseMetric: MetricPlugin {
         [MetricColumn("movement", "Share of the way from the start image to the target's mean face that the reconstruction moved (projection).",
                       perIdentity: true)]
             + judgeNames.map { MetricColumn("dose_top1_\($0)", "Top-1 of judge '\($0)' on clean images moved as far toward the target as each reconstruction.",
-                                            perIdentity: true) }
+                                            perIdentity: true,
+                     presentation: .tableOnly) }
             + judgeNames.flatMap { name in alphas.map { alpha in
                 MetricColumn("dose_\(name)_\(Self.percent(alpha))",
                              "Top-1 of judge '\(name)' on clean images \(Self.percent(alpha)) % of the way from the start to the target's mean face.",
-                             perIdentity: false)
+                             perIdentity: false,
+                     presentation: .tableOnly)
             } }
     }
 
@@ -64,37 +66,10 @@ public struct JudgeDoseMetric: MetricPlugin {
                 (column.name, column.perIdentity ? MetricValue.perIdentity(Array(repeating: .nan, count: attack.targets.count)) : .trial(.nan))
             })
         }
-        let size = attack.reconstructions.count / attack.targets.count
-        let start = starts.scalars, reconstruction = attack.reconstructions.scalars
-        // The memo's values are never optional (a stored nil could not be told from a missing value).
-        let means: [[Float]?] = attack.targets.map { target in
-            let mean: [Float] = input.memo.value("private_train:mean:\(target)") { meanFace(input.data.privateTrain.images(ofClass: target)) ?? [] }
-            return mean.isEmpty ? nil : mean
-        }
-        var movement: [Double] = []
-        for row in attack.targets.indices {
-            guard let mean = means[row] else { movement.append(.nan); continue }
-            var dot = 0.0, norm = 0.0
-            for k in 0..<size {
-                let direction = Double(mean[k] - start[row * size + k])
-                dot += Double(reconstruction[row * size + k] - start[row * size + k]) * direction
-                norm += direction * direction
-            }
-            movement.append(norm > 0 ? dot / norm : .nan)
-        }
-        func interpolations(_ amount: (Int) -> Double) -> Tensor {
-            var scalars = [Float](repeating: 0, count: attack.targets.count * size)
-            for row in attack.targets.indices {
-                let a = Float(min(1, max(0, amount(row).isNaN ? 0 : amount(row))))
-                for k in 0..<size {
-                    let s = start[row * size + k]
-                    scalars[row * size + k] = s + a * ((means[row]?[k] ?? s) - s)
-                }
-            }
-            return Tensor(shape: attack.reconstructions.shape, scalars: scalars)
-        }
-        let own = interpolations { movement[$0] }
-        let curve = alphas.map { alpha in interpolations { _ in alpha } }
+        let panel = PanelVerdicts.of(input)
+        let movement = panel.movement
+        let own = PanelVerdicts.interpolations(attack, means: panel.means) { movement[$0] }
+        let curve = alphas.map { alpha in PanelVerdicts.interpolations(attack, means: panel.means) { _ in alpha } }
         var values: [String: MetricValue] = ["movement": .perIdentity(movement)]
         for judge in input.judges {
             let hits = zip(judge.judge.scores(own).argmaxRows(), attack.targets).map { $0 == $1 ? 1.0 : 0.0 }
@@ -105,11 +80,5 @@ public struct JudgeDoseMetric: MetricPlugin {
             }
         }
         return values
-    }
-
-    /// The mean of a class's images as flat scalars, nil without images.
-    func meanFace(_ images: Tensor) -> [Float]? {
-        guard images.shape[0] > 0 else { return nil }
-        return (images.sum(alongAxis: 0) * (1 / Float(images.shape[0]))).scalars
     }
 }

@@ -9,18 +9,21 @@ import InvLabTensor
 ///
 /// **Validity** (documented rule, the same for every judge and trial): a judge is valid when
 /// 1. it is not the attacked target;
-/// 2. the **pasted-perturbation test** finds no transfer: each reconstruction's change from its
-///    start image, added to `pastes` other people's faces (public faces; without a public split,
-///    private test faces of other identities), must not carry the target's identity. The share of
-///    pasted images the judge assigns to the target must not be demonstrably above twice chance:
-///    the lower bound of its 95 % Wilson interval is at most 2/K (K classes);
-/// 3. it recognises real faces: its top-1 accuracy on the private test split is at least 0.5.
+/// 2. it passes the **pasted-perturbation test**: each reconstruction's change from its start image
+///    is added to `pastes` faces of other people (public faces; without a public split, private
+///    test faces of other identities), and so is a *clean* change of the same size toward the
+///    person: the start image moved the same share of the way to the person's mean training face
+///    (the reconstruction's `movement`). A judge that reads the face gives both the same verdicts;
+///    a judge that reads the attack's perturbation assigns the attack's pasted images to the
+///    target more often. It fails when the excess (pastes where only the attack's change is
+///    assigned to the target, minus pastes where only the clean change is, per paste) exceeds
+///    chance (1/K) and a sign test on those discordant pastes is significant (the 95 % Wilson
+///    lower bound of the attack's share of them exceeds 1/2);
+/// 3. it recognises real faces: top-1 accuracy at least 0.5 on the private test split.
 ///
-/// **Consensus**: a reconstruction counts as a success when a majority of the valid judges rank
-/// its target first (top-k: among their k first), as a failure when a majority do not, and as
-/// half a success on a tie (possible with an even number of valid judges), so that ties bias the
-/// headline neither up nor down. With no valid judge the headline is NaN (missing), never a number
-/// from an invalid judge.
+/// **Consensus**: `JudgeConsensus.vote` of the valid judges per reconstruction (majority; an even
+/// split counts half); NaN without a valid judge. Across a run only judges valid in every trial
+/// count (`JudgeConsensus.apply`).
 struct PanelVerdicts {
     struct Verdict {
         var name: String
@@ -28,12 +31,22 @@ struct PanelVerdicts {
         /// Rank of the target class per identity (selected reconstruction) and per attempt.
         var selectedRanks: [Int]
         var attemptRanks: [Int]
-        /// Pasted images assigned to their reconstruction's target, of `transferTrials`.
+        /// Pasted images assigned to their reconstruction's target: the attack's change and the
+        /// clean control of the same movement, of `transferTrials` each.
         var transferHits: Int
+        var controlHits: Int
         var transferTrials: Int
+        /// Pastes where only the attack's change (only the control) was assigned to the target.
+        var attackOnly: Int
+        var controlOnly: Int
         /// Top-1 accuracy on the private test split (NaN without test images).
         var cleanAccuracy: Double
         var valid: Bool
+
+        /// The attack's transfer minus the control's, per paste.
+        var excessTransfer: Double {
+            transferTrials > 0 ? Double(attackOnly - controlOnly) / Double(transferTrials) : .nan
+        }
     }
 
     static let pastes = 5
@@ -41,15 +54,17 @@ struct PanelVerdicts {
 
     var verdicts: [Verdict]
     var classes: Int
+    /// Per attacked identity: the share of the way from its start image to the target's mean
+    /// training face that the reconstruction moved (projection; NaN without a start image).
+    var movement: [Double]
+    /// Per attacked identity: the target's mean private training face (nil without images).
+    var means: [[Float]?]
 
     var validJudges: [Verdict] { verdicts.filter(\.valid) }
 
-    /// Per row (identity or attempt), 1 when a majority of the valid judges rank the target below
-    /// `k`, 0 when a majority do not, 0.5 on a tie, NaN when no judge is valid.
+    /// Per row (identity or attempt), the vote of the valid judges on whether the target ranks below `k`.
     func consensus(_ ranks: (Verdict) -> [Int], rows: Int, k: Int) -> [Double] {
-        let valid = validJudges
-        guard !valid.isEmpty else { return Array(repeating: .nan, count: rows) }
-        let lists = valid.map(ranks)
+        let lists = validJudges.map(ranks)
         return (0..<rows).map { row in JudgeConsensus.vote(lists.map { row < $0.count && $0[row] < k }) }
     }
 
@@ -61,43 +76,92 @@ struct PanelVerdicts {
     static func compute(_ input: MetricInput) -> PanelVerdicts {
         let attack = input.attack
         let classes = input.data.classes
-        let pasted = pastedImages(input)
+        let means: [[Float]?] = attack.targets.map { target in
+            let mean: [Float] = input.memo.value("private_train:mean:\(target)") { meanFace(input.data.privateTrain.images(ofClass: target)) ?? [] }
+            return mean.isEmpty ? nil : mean
+        }
+        let movement = movements(attack, means: means)
+        let pasted = pastedImages(input, movement: movement, means: means)
         let test = input.data.privateTest
         let attemptsAreSelected = attack.restarts <= 1 && attack.attempts.shape == attack.reconstructions.shape
             && attack.attempts.scalars == attack.reconstructions.scalars
         let verdicts = input.judges.map { judge -> Verdict in
-            let selected = rows(judge.judge.scores(attack.reconstructions))
+            let selected = flatRows(judge.judge.scores(attack.reconstructions))
             let selectedRanks = attack.targets.enumerated().map { rank(of: $0.element, in: selected[$0.offset]) }
             let attemptRanks: [Int]
             if attemptsAreSelected {
                 attemptRanks = selectedRanks
             } else {
-                let scores = rows(judge.judge.scores(attack.attempts))
+                let scores = flatRows(judge.judge.scores(attack.attempts))
                 attemptRanks = attack.attemptTargets.enumerated().map { row, target in row < scores.count ? rank(of: target, in: scores[row]) : classes }
             }
-            var hits = 0
+            var attackHits: [Bool] = [], controlHits: [Bool] = []
             if let pasted {
-                let scores = rows(judge.judge.scores(pasted.images))
-                hits = zip(scores, pasted.targets).filter { rank(of: $0.1, in: $0.0) == 0 }.count
+                attackHits = zip(flatRows(judge.judge.scores(pasted.attack)), pasted.targets).map { rank(of: $0.1, in: $0.0) == 0 }
+                controlHits = zip(flatRows(judge.judge.scores(pasted.control)), pasted.targets).map { rank(of: $0.1, in: $0.0) == 0 }
             }
             var clean = Double.nan
             if test.count > 0 {
                 let predicted = judge.judge.scores(test.images).argmaxRows()
                 clean = Double(zip(predicted, test.labels).filter { $0 == $1 }.count) / Double(test.count)
             }
-            let trials = pasted?.targets.count ?? 0
-            let transferFails = trials > 0 && WilsonInterval.bounds(successes: hits, trials: trials).lower > 2 / Double(max(classes, 1))
+            let attackOnly = zip(attackHits, controlHits).filter { $0 && !$1 }.count
+            let controlOnly = zip(attackHits, controlHits).filter { !$0 && $1 }.count
+            var verdict = Verdict(name: judge.name, isTarget: judge.isTarget, selectedRanks: selectedRanks, attemptRanks: attemptRanks,
+                                  transferHits: attackHits.filter { $0 }.count, controlHits: controlHits.filter { $0 }.count,
+                                  transferTrials: attackHits.count, attackOnly: attackOnly, controlOnly: controlOnly,
+                                  cleanAccuracy: clean, valid: false)
+            let fooled = verdict.excessTransfer > 1 / Double(max(classes, 1))
+                && WilsonInterval.bounds(successes: attackOnly, trials: attackOnly + controlOnly).lower > 0.5
             let recognises = clean.isNaN || clean >= minimumCleanAccuracy
-            return Verdict(name: judge.name, isTarget: judge.isTarget, selectedRanks: selectedRanks, attemptRanks: attemptRanks,
-                           transferHits: hits, transferTrials: trials, cleanAccuracy: clean,
-                           valid: !judge.isTarget && !transferFails && recognises)
+            verdict.valid = !judge.isTarget && !fooled && recognises
+            return verdict
         }
-        return PanelVerdicts(verdicts: verdicts, classes: classes)
+        return PanelVerdicts(verdicts: verdicts, classes: classes, movement: movement, means: means)
     }
 
-    /// Each reconstruction's change from its start added to `pastes` faces of other people,
-    /// clamped to [0, 1], with the reconstruction's target; nil when the attack reported no starts.
-    static func pastedImages(_ input: MetricInput) -> (images: Tensor, targets: [Int])? {
+    /// Per identity, the projection of the reconstruction's change on (mean face − start), as a
+    /// share of that direction's length.
+    static func movements(_ attack: AttackResult, means: [[Float]?]) -> [Double] {
+        guard let starts = attack.starts, starts.shape == attack.reconstructions.shape, !attack.targets.isEmpty else {
+            return Array(repeating: .nan, count: attack.targets.count)
+        }
+        let size = attack.reconstructions.count / attack.targets.count
+        let start = starts.scalars, reconstruction = attack.reconstructions.scalars
+        return attack.targets.indices.map { row in
+            guard let mean = means[row] else { return .nan }
+            var dot = 0.0, norm = 0.0
+            for k in 0..<size {
+                let direction = Double(mean[k] - start[row * size + k])
+                dot += Double(reconstruction[row * size + k] - start[row * size + k]) * direction
+                norm += direction * direction
+            }
+            return norm > 0 ? dot / norm : .nan
+        }
+    }
+
+    /// Start images moved `amount(row)` of the way to each target's mean face (clamped to [0, 1]
+    /// in amount and pixels); the start itself where the amount or the mean is unknown.
+    static func interpolations(_ attack: AttackResult, means: [[Float]?], amount: (Int) -> Double) -> Tensor {
+        let starts = attack.starts ?? attack.reconstructions
+        let size = attack.reconstructions.count / max(attack.targets.count, 1)
+        let start = starts.scalars
+        var scalars = [Float](repeating: 0, count: attack.targets.count * size)
+        for row in attack.targets.indices {
+            let value = amount(row)
+            let a = Float(value.isNaN ? 0 : min(1, max(0, value)))
+            for k in 0..<size {
+                let s = start[row * size + k]
+                scalars[row * size + k] = min(1, max(0, s + a * ((means[row]?[k] ?? s) - s)))
+            }
+        }
+        return Tensor(shape: attack.reconstructions.shape, scalars: scalars)
+    }
+
+    /// Each reconstruction's change from its start, and the clean change of the same movement,
+    /// added to the same `pastes` faces of other people (clamped to [0, 1]), with the
+    /// reconstruction's target; nil when the attack reported no starts.
+    static func pastedImages(_ input: MetricInput, movement: [Double], means: [[Float]?]) -> (attack: Tensor, control: Tensor, targets: [Int])? {
         let attack = input.attack
         guard let starts = attack.starts, starts.shape == attack.reconstructions.shape, !attack.targets.isEmpty else { return nil }
         let usePublic = input.data.publicSet.count > 0
@@ -106,20 +170,29 @@ struct PanelVerdicts {
         var generator = SeededGenerator(seed: input.seed).fork("pasted-perturbation")
         let size = attack.reconstructions.count / attack.targets.count
         let change = (attack.reconstructions - starts).scalars
+        let clean = (interpolations(attack, means: means) { movement[$0] } - starts).scalars
         let faces = pool.images.scalars
-        var images: [Float] = [], targets: [Int] = []
+        var attackImages: [Float] = [], controlImages: [Float] = [], targets: [Int] = []
         for (row, target) in attack.targets.enumerated() {
             let candidates = usePublic ? Array(0..<pool.count) : pool.labels.indices.filter { pool.labels[$0] != target }
             guard !candidates.isEmpty else { continue }
             for _ in 0..<pastes {
                 let face = candidates[generator.nextInt(below: candidates.count)]
-                for k in 0..<size { images.append(min(1, max(0, faces[face * size + k] + change[row * size + k]))) }
+                for k in 0..<size {
+                    attackImages.append(min(1, max(0, faces[face * size + k] + change[row * size + k])))
+                    controlImages.append(min(1, max(0, faces[face * size + k] + clean[row * size + k])))
+                }
                 targets.append(target)
             }
         }
         guard !targets.isEmpty else { return nil }
-        return (Tensor(shape: [targets.count] + Array(attack.reconstructions.shape.dropFirst()), scalars: images), targets)
+        let shape = [targets.count] + Array(attack.reconstructions.shape.dropFirst())
+        return (Tensor(shape: shape, scalars: attackImages), Tensor(shape: shape, scalars: controlImages), targets)
     }
 
-    static func rows(_ scores: Tensor) -> [[Float]] { flatRows(scores) }
+    /// The mean of a class's images as flat scalars, nil without images.
+    static func meanFace(_ images: Tensor) -> [Float]? {
+        guard images.shape[0] > 0 else { return nil }
+        return (images.sum(alongAxis: 0) * (1 / Float(images.shape[0]))).scalars
+    }
 }

@@ -15,13 +15,17 @@ public struct JudgeValidityMetric: MetricPlugin {
     public static let documentation = """
         The pasted-perturbation test (after the audit that found the evaluator fooled by transferred perturbations): \
         each reconstruction's change from its start image is added to 5 faces of other people (public faces, chosen \
-        by the seed; private test faces of other identities without a public split), clamped to [0, 1]. \
-        `transfer_<judge>` is the share of those images the judge assigns to the reconstruction's target; chance is \
-        1/K. A judge that reads the attack's perturbation rather than a face scores far above chance. \
-        `judge_accuracy_<judge>` is its top-1 accuracy on the private test faces. `valid_<judge>` is 1 when the judge \
-        is not the target, the 95 % Wilson lower bound of its transfer rate is at most 2/K, and its clean accuracy \
-        is at least 0.5 (`attack_accuracy` reports it as `valid_<judge>`); only valid judges decide `attack_top1`. \
-        `transfer_chance` is 1/K.
+        by the seed; private test faces of other identities without a public split), clamped to [0, 1], and so is a \
+        clean control: the start image moved as far toward the target's mean training face as the reconstruction \
+        did (its `movement`), minus the start. `transfer_<judge>` is the share of the attack's pasted images the judge \
+        assigns to the reconstruction's target, `transfer_control_<judge>` the share of the control's. A judge that \
+        reads faces treats both alike (a reconstruction that really moved toward the person carries the person onto \
+        the other face in both); a judge that reads the attack's perturbation favours the attack's. The judge fails \
+        when the excess (pastes only the attack's image is assigned to the target, minus pastes only the control is, \
+        per paste) exceeds chance 1/K and a sign test on those discordant pastes is significant (95 % Wilson lower \
+        bound above 1/2). `judge_accuracy_<judge>` is its top-1 accuracy on the private test faces. A judge is valid \
+        (`valid_<judge>`, reported by `attack_accuracy`) when it is not the target, passes this test and scores at \
+        least 0.5 on clean faces; only valid judges decide `attack_top1`. `transfer_chance` is 1/K.
         """
     public static let example = "type: judge_validity"
 
@@ -36,9 +40,14 @@ public struct JudgeValidityMetric: MetricPlugin {
     public var columns: [MetricColumn] {
         judgeNames.flatMap { name in [
             MetricColumn("transfer_\(name)", "Share of pasted perturbations (on other people's faces) that judge '\(name)' assigns to the target.",
-                         perIdentity: false),
-            MetricColumn("judge_accuracy_\(name)", "Top-1 accuracy of judge '\(name)' on the private test faces.", perIdentity: false),
-        ] } + [MetricColumn("transfer_chance", "Chance level of the transfer rate (1 / classes).", perIdentity: false)]
+                         perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.transfer]))),
+            MetricColumn("transfer_control_\(name)", "The same share for a clean change of the same movement toward the target (the control).",
+                         perIdentity: false, presentation: .tableOnly),
+            MetricColumn("judge_accuracy_\(name)", "Top-1 accuracy of judge '\(name)' on the private test faces.", perIdentity: false,
+                     presentation: .tableOnly),
+        ] } + [MetricColumn("transfer_chance", "Chance level of the transfer rate (1 / classes).", perIdentity: false,
+                     presentation: .tableOnly)]
     }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
@@ -47,6 +56,7 @@ public struct JudgeValidityMetric: MetricPlugin {
         for verdict in panel.verdicts {
             values["transfer_\(verdict.name)"] = .trial(verdict.transferTrials > 0 ? Double(verdict.transferHits) / Double(verdict.transferTrials) : .nan)
             values["judge_accuracy_\(verdict.name)"] = .trial(verdict.cleanAccuracy)
+            values["transfer_control_\(verdict.name)"] = .trial(verdict.transferTrials > 0 ? Double(verdict.controlHits) / Double(verdict.transferTrials) : .nan)
         }
         return values
     }

@@ -51,9 +51,12 @@ public struct KNNDistanceMetric: MetricPlugin {
         spaces.flatMap { space, column -> [MetricColumn] in
             let what = space == .features ? "in evaluator feature space" : "in pixels"
             return [
-                MetricColumn(column, "Squared L2 distance \(what) to the nearest private training image of the target.", perIdentity: true),
-                MetricColumn(column + "_start", "The same distance for the attack's start image (the baseline).", perIdentity: true),
-                MetricColumn(column + "_delta", "\(column) of the reconstruction minus that of its start image (negative: closer).", perIdentity: true),
+                MetricColumn(column, "Squared L2 distance \(what) to the nearest private training image of the target.", perIdentity: true,
+                             presentation: ColumnPresentation(summary: space == self.space, headlineRank: space == self.space ? 3 : nil)),
+                MetricColumn(column + "_start", "The same distance for the attack's start image (the baseline).", perIdentity: true,
+                             presentation: .tableOnly),
+                MetricColumn(column + "_delta", "\(column) of the reconstruction minus that of its start image (negative: closer).", perIdentity: true,
+                             presentation: .tableOnly),
             ]
         }
     }

@@ -23,9 +23,12 @@ public struct RecognitionAccuracyMetric: MetricPlugin {
     public init(configuration: Configuration, context: BuildContext) throws {}
 
     public var columns: [MetricColumn] { [
-        MetricColumn("accuracy", "Published (defended) model's accuracy on the private test split.", perIdentity: false),
-        MetricColumn("accuracy_undefended", "Accuracy of the target without defenses on the private test split.", perIdentity: false),
-        MetricColumn("accuracy_drop", "accuracy_undefended minus accuracy.", perIdentity: false),
+        MetricColumn("accuracy", "Published (defended) model's accuracy on the private test split.", perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.figure5, .recognition]), summary: true, headlineRank: 1)),
+        MetricColumn("accuracy_undefended", "Accuracy of the target without defenses on the private test split.", perIdentity: false,
+                     presentation: ColumnPresentation(plot: .panels([.recognition]))),
+        MetricColumn("accuracy_drop", "accuracy_undefended minus accuracy.", perIdentity: false,
+                     presentation: ColumnPresentation(summary: true)),
     ] }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {

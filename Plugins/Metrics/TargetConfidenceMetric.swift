@@ -22,7 +22,8 @@ public struct TargetConfidenceMetric: MetricPlugin {
     public init(configuration: Configuration, context: BuildContext) throws {}
 
     public var columns: [MetricColumn] { [
-        MetricColumn("target_confidence", "Published model's probability of the target class on the selected reconstruction.", perIdentity: true),
+        MetricColumn("target_confidence", "Published model's probability of the target class on the selected reconstruction.", perIdentity: true,
+                     presentation: ColumnPresentation(plot: .panels([.targetConfidence]), summary: true)),
     ] }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {

@@ -23,8 +23,25 @@ struct ReportCommand: ParsableCommand {
             printError("error: \(url.path) holds no run.json; is it a run directory?")
             throw ExitCode(ExitCodes.badSpec)
         }
-        try RunReport.build(runDirectory: url)
+        try RunReport.build(runDirectory: url, columns: try Self.declaredColumns(url))
         print("report: \(url.appendingPathComponent("report.html").path)")
+    }
+
+    /// For a run whose run.json does not record its columns (made by an earlier invlab): the
+    /// columns its metrics declare, rebuilt from its `spec.resolved.yaml` with the registries, in
+    /// the order of its tables. Nil when the run records them or the spec cannot be rebuilt.
+    static func declaredColumns(_ url: URL) throws -> ResultColumns? {
+        let run = try RunFiles(url: url)
+        let resolved = url.appendingPathComponent("spec.resolved.yaml")
+        guard !run.recordsColumns, FileManager.default.fileExists(atPath: resolved.path),
+              let loaded = try? SpecLoader.load(file: resolved.path, overrides: [], registries: CommandEnvironment.loadRegistries()) else { return nil }
+        let runner = ExperimentRunner(loaded: loaded, registries: try CommandEnvironment.loadRegistries(),
+                                      options: RunOptions(dataDirectory: DataLocation.directory(nil)))
+        guard let declared = try? runner.resultColumns() else { return nil }
+        var columns = run.columns
+        columns.descriptions = declared.descriptions
+        columns.presentation = declared.presentation
+        return columns
     }
 }
 

@@ -5,7 +5,7 @@ import InvLabCore
 enum ReportHook {
     static func build(_ directory: URL, columns: ResultColumns?) {
         do {
-            try RunReport.build(runDirectory: directory, columns: columns, groups: PlotGroup.defaults)
+            try RunReport.build(runDirectory: directory, columns: columns)
         } catch {
             printError("warning: report not written: \(error)")
         }

@@ -81,7 +81,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitCodes.badSpec)
         }
         if loaded.spec.output.report { ReportHook.build(summary.directory, columns: summary.columns) }
-        print(RunCommand.summaryTable(ResultTables.trials(summary.outcomes, columns: summary.columns)).aligned)
+        print(RunCommand.summaryTable(ResultTables.trials(summary.outcomes, columns: summary.columns), columns: summary.columns).aligned)
         print("all columns: \(summary.directory.appendingPathComponent("results.csv").path)")
         if summary.outcomes.contains(where: \.evaluatorIsTarget) {
             print("note: evaluator_is_target = yes: attack success was judged by the attacked model itself")
@@ -101,14 +101,14 @@ struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
-    /// The headline columns of a results table (sweep values, status and the main metrics), so
-    /// that the terminal shows a readable table; results.csv keeps every column.
-    static func summaryTable(_ table: TextTable) -> TextTable {
-        let headline: Set<String> = ["status", "attack_top1", "judges_valid", "attack_top5", "target_confidence", "knn_distance", "psnr", "ssim",
-                                     "accuracy", "accuracy_drop", "decoy_rate", "evaluator_is_target", "error"]
+    /// The summary columns of a results table (sweep values, status, the metric columns that
+    /// declare `summary`, the evaluator flag and errors), so that the terminal shows a readable
+    /// table; results.csv keeps every column.
+    static func summaryTable(_ table: TextTable, columns: ResultColumns) -> TextTable {
         let statusIndex = table.columns.firstIndex(of: "status") ?? 1
         let keep = table.columns.indices.filter { index in
-            index < statusIndex || headline.contains(table.columns[index])
+            let name = table.columns[index]
+            return index <= statusIndex || ["evaluator_is_target", "error"].contains(name) || columns.presentation(of: name).summary
         }.filter { index in
             // Drop columns that are empty in every row (e.g. decoy_rate without a dummy defense).
             table.columns[index] == "trial" || table.columns[index] == "status" || table.rows.contains { !$0[index].isEmpty }

@@ -106,11 +106,14 @@ public struct MetricColumn: Sendable, Equatable {
     /// Per-identity values (the Core adds `<name>_std`, and `targets.csv` keeps each value)
     /// rather than one value per trial.
     public var perIdentity: Bool
+    /// Plots, terminal summary and report headline (see `ColumnPresentation`).
+    public var presentation: ColumnPresentation
 
-    public init(_ name: String, _ description: String, perIdentity: Bool) {
+    public init(_ name: String, _ description: String, perIdentity: Bool, presentation: ColumnPresentation = .plain) {
         self.name = name
         self.description = description
         self.perIdentity = perIdentity
+        self.presentation = presentation
     }
 }
 

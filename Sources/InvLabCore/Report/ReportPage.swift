@@ -135,7 +135,7 @@ struct ReportPage {
             let scale = max(1, min(4, Int((540 / Double(max(grid.width, 1))).rounded())))
             let sweep = outcome.sweep.map { "\($0.key) = \($0.text)" }.joined(separator: ", ")
             out += "<h3>Trial \(outcome.index)\(sweep.isEmpty ? "" : ": " + HTML.escape(sweep))</h3>\n"
-            let headline = Self.headlineColumns.compactMap { column in
+            let headline = headlineColumns.compactMap { column in
                 outcome.values[column].map { "\(column) \(HTML.number($0))" }
             }
             if !headline.isEmpty { out += "<p class=\"headline\">\(HTML.escape(headline.joined(separator: " \u{00B7} ")))</p>\n" }
@@ -150,8 +150,11 @@ struct ReportPage {
         return "<p>Each pair shows \(faces) (left) beside the attack's reconstruction of that person (right). The curve beside it is the attack objective averaged over the identities (bars: &plusmn; one standard deviation).</p>\n" + out
     }
 
-    /// Metrics named beside each trial's images, when the run measured them.
-    static let headlineColumns = ["attack_top1", "accuracy", "decoy_rate", "knn_distance", "ssim"]
+    /// Metrics named beside each trial's images: the columns that declare a headline rank.
+    var headlineColumns: [String] {
+        run.columns.metricColumns.compactMap { column in run.columns.presentation[column]?.headlineRank.map { (column, $0) } }
+            .sorted { $0.1 < $1.1 }.map(\.0)
+    }
 
     private func provenance() -> [(String, String)] {
         var pairs: [(String, String)] = [("run directory", run.url.lastPathComponent)]

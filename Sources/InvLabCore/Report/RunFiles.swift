@@ -36,7 +36,11 @@ public struct RunFiles {
         }
         outcomes = try Self.readOutcomes(resultsFile)
         columns = Self.readColumns(url, outcomes: outcomes)
+        (columns.descriptions, columns.presentation) = ColumnRecords.read(info["columns"])
     }
+
+    /// True when run.json records how its columns are presented (runs made before it did not).
+    public var recordsColumns: Bool { info["columns"] != nil }
 
     /// Decodes `results.jsonl` (missing: no trials). Non-finite numbers may be written as the
     /// strings `"nan"`, `"inf"`, `"-inf"`.

@@ -1,43 +1,5 @@
 import Foundation
 
-/// Which metric columns share one plot panel.
-///
-/// A column belongs to a group when its name is in `columns` or starts with one of `prefixes`.
-/// Columns no group claims get a panel each. `_std` columns are never plotted as lines: they
-/// become the error bars of their column.
-public struct PlotGroup: Sendable, Equatable {
-    public var title: String
-    public var columns: [String]
-    public var prefixes: [String]
-    public var yLabel: String
-    /// Draw on the fixed [0, 1] axis when every value lies in it (rates, accuracies).
-    public var unitInterval: Bool
-
-    public init(title: String, columns: [String], prefixes: [String] = [], yLabel: String, unitInterval: Bool) {
-        self.title = title
-        self.columns = columns
-        self.prefixes = prefixes
-        self.yLabel = yLabel
-        self.unitInterval = unitInterval
-    }
-
-    /// The article's Figure 5 first (recognition accuracy of the published model and attack
-    /// success on one plot), then the other rates in [0, 1] by theme. Distances, PSNR, SSIM and
-    /// costs are on their own scales and get a panel each.
-    public static let defaults: [PlotGroup] = [
-        PlotGroup(title: "Recognition accuracy and attack success", columns: ["accuracy", "attack_top1"], yLabel: "share", unitInterval: true),
-        PlotGroup(title: "Attack success", columns: ["decoy_rate"], prefixes: ["attack_top"], yLabel: "share of identities", unitInterval: true),
-        PlotGroup(title: "Recognition accuracy", columns: ["accuracy", "accuracy_undefended"], yLabel: "accuracy", unitInterval: true),
-        PlotGroup(title: "Evaluation classifier on probes", columns: [], prefixes: ["evaluator_"], yLabel: "accuracy", unitInterval: true),
-        PlotGroup(title: "Target confidence", columns: ["target_confidence"], yLabel: "probability", unitInterval: true),
-    ]
-
-    /// The columns of `available` this group claims, in table order.
-    func members(of available: [String]) -> [String] {
-        available.filter { column in columns.contains(column) || prefixes.contains(where: column.hasPrefix) }
-    }
-}
-
 /// Line plots of a run's metrics against each numeric sweep key: `plots/<key>.svg`.
 public enum RunPlots {
     /// Sweep keys whose every recorded value is a number (in column order).
@@ -64,9 +26,11 @@ public enum RunPlots {
         return names
     }
 
-    /// The panels for sweep key `key`: groups first (skipping one whose lines an earlier panel
-    /// already shows), then one panel per remaining column with data. Trials that differ in other sweep keys become separate lines (dash patterns).
-    static func panels(key: String, outcomes: [TrialOutcome], columns: ResultColumns, groups: [PlotGroup]) -> [LineChart] {
+    /// The panels for sweep key `key`, as the columns declare them (`ColumnPresentation.plot`):
+    /// shared panels by rank and first appearance (skipping one whose lines an earlier panel
+    /// already shows), then one panel per column that asks for its own. Trials that differ in
+    /// other sweep keys become separate lines (dash patterns).
+    static func panels(key: String, outcomes: [TrialOutcome], columns: ResultColumns) -> [LineChart] {
         let trials = outcomes.filter { outcome in outcome.sweep.contains { $0.key == key && $0.number?.isFinite == true } }
         let plottable = columns.metricColumns.filter { column in
             !ReportTables.isStd(column, columns) && trials.contains { $0.values[column]?.isFinite == true }
@@ -79,7 +43,6 @@ public enum RunPlots {
             if !combinations.contains(combination) { combinations.append(combination) }
         }
         var panels: [LineChart] = []
-        var claimed: Set<String> = []
         var drawn: [Set<String>] = []
         func panel(title: String, members: [String], yLabel: String, unit: Bool) {
             // A panel that would only repeat lines of an earlier one is left out.
@@ -104,20 +67,32 @@ public enum RunPlots {
             guard !series.isEmpty else { return }
             panels.append(LineChart(title: title, xLabel: key, yLabel: yLabel, series: series, preferUnitInterval: unit))
         }
-        for group in groups {
-            let members = group.members(of: plottable)
-            claimed.formUnion(members)
-            panel(title: group.title, members: members, yLabel: group.yLabel, unit: group.unitInterval)
+        var shared: [(panel: PlotPanel, first: Int, members: [String])] = []
+        var own: [String] = []
+        for (position, column) in plottable.enumerated() {
+            switch columns.presentation(of: column).plot {
+            case .panels(let list):
+                for item in list {
+                    if let index = shared.firstIndex(where: { $0.panel.title == item.title }) {
+                        shared[index].members.append(column)
+                    } else {
+                        shared.append((item, position, [column]))
+                    }
+                }
+            case .own: own.append(column)
+            case .none: break
+            }
         }
-        for column in plottable where !claimed.contains(column) {
-            panel(title: column, members: [column], yLabel: column, unit: false)
+        for group in shared.sorted(by: { ($0.panel.rank, $0.first) < ($1.panel.rank, $1.first) }) {
+            panel(title: group.panel.title, members: group.members, yLabel: group.panel.yLabel, unit: group.panel.unitInterval)
         }
+        for column in own { panel(title: column, members: [column], yLabel: column, unit: false) }
         return panels
     }
 
     /// The SVG document for one key, or nil when nothing can be plotted against it.
-    public static func svg(key: String, outcomes: [TrialOutcome], columns: ResultColumns, groups: [PlotGroup] = PlotGroup.defaults) -> String? {
-        let charts = panels(key: key, outcomes: outcomes, columns: columns, groups: groups)
+    public static func svg(key: String, outcomes: [TrialOutcome], columns: ResultColumns) -> String? {
+        let charts = panels(key: key, outcomes: outcomes, columns: columns)
         guard !charts.isEmpty else { return nil }
         return SVG.document(title: "Metrics against \(key)", panels: charts)
     }

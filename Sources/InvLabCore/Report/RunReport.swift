@@ -8,14 +8,9 @@ import InvLabIO
 /// `plots/<key>.svg` for every numeric sweep key, and `report.html`. The output depends only on
 /// the run's files, so rebuilding an unchanged run gives byte-identical files.
 public enum RunReport {
-    /// Rebuilds everything with the default plot groups.
-    public static func build(runDirectory: URL) throws {
-        try build(runDirectory: runDirectory, columns: nil, groups: PlotGroup.defaults)
-    }
-
-    /// Rebuilds everything. `columns` (e.g. the runner's, which carry descriptions) replaces the
-    /// columns read from the table headers; `groups` decides which metrics share a plot.
-    public static func build(runDirectory: URL, columns: ResultColumns?, groups: [PlotGroup]) throws {
+    /// Rebuilds everything. `columns` (e.g. the runner's, which carry descriptions and how each
+    /// column is plotted) replaces the columns recorded in the run's files.
+    public static func build(runDirectory: URL, columns: ResultColumns? = nil) throws {
         var run = try RunFiles(url: runDirectory)
         if let columns { run.columns = columns }
         try writeTables(run)
@@ -23,11 +18,11 @@ public enum RunReport {
         let keys = RunPlots.numericKeys(run.outcomes, columns: run.columns)
         let names = RunPlots.fileNames(for: keys)
         for key in keys {
-            guard let svg = RunPlots.svg(key: key, outcomes: run.outcomes, columns: run.columns, groups: groups), let name = names[key] else { continue }
+            guard let svg = RunPlots.svg(key: key, outcomes: run.outcomes, columns: run.columns), let name = names[key] else { continue }
             try write(svg, to: "plots/" + name, in: runDirectory)
             plots.append((key, name, svg))
         }
-        let page = ReportPage(run: run, plots: plots, descriptions: columns?.descriptions ?? [:])
+        let page = ReportPage(run: run, plots: plots, descriptions: run.columns.descriptions)
         try write(page.html(), to: "report.html", in: runDirectory)
     }
 

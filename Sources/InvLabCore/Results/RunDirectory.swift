@@ -71,6 +71,7 @@ public final class RunDirectory {
                 throw RunDirectoryError("cannot resume \(url.path): results.jsonl has an unreadable line: \(error)")
             }
         }
+        outcomes = JudgeConsensus.apply(outcomes)
     }
 
     /// Indices of trials already recorded as completed (skipped by `--resume`; failed trials rerun).

@@ -91,13 +91,21 @@ public struct ResultColumns: Codable, Sendable, Equatable {
     public var identityColumns: [String]
     /// One-line descriptions by column name.
     public var descriptions: [String: String]
+    /// How each metric column is plotted and summarised (declared by its metric); a column
+    /// without an entry is plotted alone and left out of summaries.
+    public var presentation: [String: ColumnPresentation]
 
-    public init(sweepKeys: [String], metricColumns: [String], identityColumns: [String], descriptions: [String: String]) {
+    public init(sweepKeys: [String], metricColumns: [String], identityColumns: [String], descriptions: [String: String],
+                presentation: [String: ColumnPresentation] = [:]) {
         self.sweepKeys = sweepKeys
         self.metricColumns = metricColumns
         self.identityColumns = identityColumns
         self.descriptions = descriptions
+        self.presentation = presentation
     }
+
+    /// The presentation of a column (`.plain` when none was declared).
+    public func presentation(of column: String) -> ColumnPresentation { presentation[column] ?? .plain }
 
     /// Every column of `results.csv`, in order. Wall-clock measurements are not among them
     /// (see `isTiming`): they go to `timings.csv`, so that the same spec, seed and thread count

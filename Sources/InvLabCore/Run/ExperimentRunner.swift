@@ -76,10 +76,7 @@ public final class ExperimentRunner {
     /// The declared result columns of this spec (from the base trial's metrics).
     public func resultColumns() throws -> ResultColumns {
         let plan = try ExperimentPlan.build(loaded.spec(of: loaded.trials[0]), specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
-        let metricColumns = MetricAggregation.columns(for: plan.metrics)
-        return ResultColumns(sweepKeys: loaded.spec.sweep?.axes.map { $0.path.description } ?? [],
-                             metricColumns: metricColumns.all, identityColumns: metricColumns.perIdentity,
-                             descriptions: metricColumns.descriptions)
+        return MetricAggregation.columns(for: plan.metrics, sweepKeys: loaded.spec.sweep?.axes.map { $0.path.description } ?? [])
     }
 
     /// Runs the trials not yet completed. Returns when all are recorded, or when interrupted
@@ -94,7 +91,8 @@ public final class ExperimentRunner {
             ("name", .string(loaded.spec.name)), ("spec_file", .string(loaded.file.path)), ("spec_hash", .string(loaded.hash)),
             ("seed", .integer(loaded.spec.seed)), ("trials", .integer(loaded.trials.count)), ("status", "running"),
             ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
-            ("resolved_spec", JSONValue(loaded.root)), ("data_split", .null), ("judges", .null), ("stage_seconds", .object([])),
+            ("resolved_spec", JSONValue(loaded.root)), ("columns", ColumnRecords.json(columns)), ("data_split", .null), ("judges", .null),
+            ("stage_seconds", .object([])),
         ])
         currentDirectory = directory
         let completed = directory.completedTrials

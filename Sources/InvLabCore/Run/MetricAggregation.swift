@@ -3,20 +3,24 @@ import Foundation
 /// Turns metric values into table columns: per-identity values become their mean (column
 /// `name`) and standard deviation (`name_std`, population) over the attacked identities.
 public enum MetricAggregation {
-    public static func columns(for metrics: [any MetricPlugin]) -> (all: [String], perIdentity: [String], descriptions: [String: String]) {
+    public static func columns(for metrics: [any MetricPlugin], sweepKeys: [String]) -> ResultColumns {
         var all: [String] = [], perIdentity: [String] = [], descriptions: [String: String] = [:]
+        var presentation: [String: ColumnPresentation] = [:]
         for metric in metrics {
             for column in metric.columns {
                 all.append(column.name)
                 descriptions[column.name] = column.description
+                presentation[column.name] = column.presentation
                 if column.perIdentity {
                     all.append(column.name + "_std")
                     perIdentity.append(column.name)
                     descriptions[column.name + "_std"] = "Standard deviation over attacked identities of \(column.name)."
+                    presentation[column.name + "_std"] = .tableOnly
                 }
             }
         }
-        return (all, perIdentity, descriptions)
+        return ResultColumns(sweepKeys: sweepKeys, metricColumns: all, identityColumns: perIdentity, descriptions: descriptions,
+                             presentation: presentation)
     }
 
     /// Mean and population standard deviation of the values that are not NaN (NaN marks a

@@ -71,9 +71,11 @@ import Testing
         #expect(!svg.contains("nan") && !svg.contains("inf"))
     }
 
-    @Test func customGroupsDecideWhatSharesAPanel() throws {
-        let groups = [PlotGroup(title: "Everything", columns: ["attack_top1", "knn_distance", "accuracy"], yLabel: "value", unitInterval: false)]
-        let svg = try #require(RunPlots.svg(key: "defense.lambda", outcomes: ReportTestKit.lambdaOutcomes(), columns: ReportTestKit.columns, groups: groups))
+    @Test func columnsDeclareWhichPanelTheyShare() throws {
+        let everything = PlotPanel(title: "Everything", yLabel: "value", unitInterval: false, rank: 0)
+        var columns = ReportTestKit.columns
+        for column in ["attack_top1", "knn_distance", "accuracy"] { columns.presentation[column] = ColumnPresentation(plot: .panels([everything])) }
+        let svg = try #require(RunPlots.svg(key: "defense.lambda", outcomes: ReportTestKit.lambdaOutcomes(), columns: columns))
         #expect(ReportTestKit.count("<g class=\"panel\">", in: svg) == 1)
         #expect(ReportTestKit.count("<polyline", in: svg) == 3)
         // knn_distance reaches 12 + 1.5: the axis is not clipped to [0, 1] but runs to the next nice tick.

@@ -18,7 +18,11 @@ enum ReportTestKit {
         sweepKeys: ["defense.lambda"],
         metricColumns: ["attack_top1", "attack_top1_std", "knn_distance", "knn_distance_std", "accuracy"],
         identityColumns: ["attack_top1", "knn_distance"],
-        descriptions: ["attack_top1": "Share of identities the evaluator assigns to the target.", "accuracy": "Published model's accuracy."])
+        descriptions: ["attack_top1": "Share of identities the evaluator assigns to the target.", "accuracy": "Published model's accuracy."],
+        presentation: ["attack_top1": ColumnPresentation(plot: .panels([.figure5, .attackSuccess]), summary: true, headlineRank: 0),
+                       "attack_top1_std": .tableOnly, "knn_distance_std": .tableOnly,
+                       "knn_distance": ColumnPresentation(summary: true, headlineRank: 3),
+                       "accuracy": ColumnPresentation(plot: .panels([.figure5, .recognition]), summary: true, headlineRank: 1)])
 
     /// A lambda sweep: accuracy rises and attack success falls with lambda.
     static func lambdaOutcomes(_ lambdas: [Double] = [0, 0.25, 0.5], evaluatorIsTarget: Bool = false) -> [TrialOutcome] {
@@ -46,6 +50,7 @@ enum ReportTestKit {
             ("environment", .object([("invlab_version", "0.1.0"), ("git_commit", "0123456789abcdef0123456789abcdef01234567"),
                                      ("git_dirty", false), ("swift", "Swift 6.3 or later"), ("blas", "openblas"), ("blas_kernel", "Haswell")])),
             ("resolved_spec", .object([("name", "tiny-lambda"), ("description", .string(description))])),
+            ("columns", ColumnRecords.json(columns)),
             ("stage_seconds", .object([("attack", 3.75), ("metrics", 0.75)])),
         ]
         if let synthetic {

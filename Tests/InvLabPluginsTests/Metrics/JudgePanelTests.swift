@@ -78,8 +78,11 @@ struct JudgePanelTests {
         let input = Self.input(judges: Self.panel)
         var values = try build("type: judge_validity").measure(input)
         values.merge(try build("type: attack_accuracy").measure(input)) { a, _ in a }
-        // 3 identities x 5 pasted faces: the fooled judge assigns every one to the target.
+        // 3 identities x 5 pasted faces: the fooled judge assigns every one to the target; the
+        // control (the attack moved no way toward the person) only what the public faces say.
         #expect(MetricTestKit.trial(values, "transfer_fooled") == 1)
+        let control = try #require(MetricTestKit.trial(values, "transfer_control_fooled"))
+        #expect(control < 0.5)
         #expect(MetricTestKit.trial(values, "valid_fooled") == 0)
         let blind = try #require(MetricTestKit.trial(values, "transfer_blind"))
         #expect(blind < 0.5, "the blind judge sees only the public face: \(blind)")
@@ -89,6 +92,22 @@ struct JudgePanelTests {
         #expect(MetricTestKit.trial(values, "judge_accuracy_blind") == 1)
         #expect(MetricTestKit.trial(values, "valid_target") == 0, "the target is never a valid judge")
         #expect(MetricTestKit.trial(values, "transfer_chance") == 1.0 / 3)
+    }
+
+    @Test("a reconstruction that really moved to the person does not fail a face-reading judge")
+    func genuineMoveIsNotTransfer() throws {
+        var input = Self.input(judges: [Self.panel[1]])
+        // Each reconstruction is its target's mean training face: pasted on other faces it
+        // carries the person, and so does the clean control of the same movement.
+        input.attack.reconstructions = MetricTestKit.batch((0..<3).map { t in
+            let rows = Self.data.privateTrain.images(ofClass: t).scalars
+            return (0..<6).map { k in (rows[k] + rows[6 + k]) / 2 }
+        })
+        var values = try build("type: judge_validity").measure(input)
+        values.merge(try build("type: attack_accuracy").measure(input)) { a, _ in a }
+        #expect(MetricTestKit.trial(values, "transfer_blind") == MetricTestKit.trial(values, "transfer_control_blind"))
+        #expect(MetricTestKit.trial(values, "valid_blind") == 1)
+        expectClose(MetricTestKit.perIdentity(values, "attack_top1"), [1, 1, 1])
     }
 
     @Test("attack_top1 is the majority of the valid judges; each judge keeps its own column")
