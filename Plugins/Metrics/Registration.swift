@@ -1,4 +1,5 @@
 import InvLabCore
+import InvLabSpec
 
 /// Registers every plugin of this module.
 public enum InvLabMetricsModule {
@@ -15,5 +16,7 @@ public enum InvLabMetricsModule {
         try registries.register(EvaluatorProbesMetric.self, module: name)
         try registries.register(JudgeValidityMetric.self, module: name)
         try registries.register(JudgeDoseMetric.self, module: name)
+        registries.defaultMetrics = ["attack_accuracy", "judge_validity", "judge_dose", "target_confidence", "knn_distance",
+                                     "image_similarity", "recognition_accuracy", "decoy_rate", "cost"].map { PluginNode(id: $0) }
     }
 }

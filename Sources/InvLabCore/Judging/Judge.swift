@@ -90,30 +90,3 @@ public protocol JudgePlugin: Plugin {
     /// Trains (through the model cache) or fits the judge on the private training split.
     func prepare(_ resources: JudgeResources) throws -> PreparedJudge
 }
-
-/// The judge panel used when a spec has no `judges:` list: four judges chosen to fail
-/// differently (see the README, "Judging attack success").
-public enum DefaultJudgePanel {
-    public static let yaml = """
-        - {type: network, name: evaluator}
-        - {type: network, name: adversarial, adversarial: {norm: l2, epsilon: 1.0, steps: 3}}
-        - type: network
-          name: resnet_half
-          downsample: 2
-          model:
-            type: resnet
-            widths: [16, 32, 64]
-            train: {epochs: 40, batch_size: 32, optimizer: {type: adam, lr: 0.001},
-                    augment: {noise: 0.05, shift: 2, blur: 0.4, mix: 0.4, brightness: 0.2}}
-        - {type: fisherfaces, name: fisherfaces}
-        """
-
-    /// The default panel as plugin nodes (generated locations).
-    public static func nodes() -> [PluginNode] {
-        guard let root = try? YAMLLoader().parse(yaml, file: "<default judges>", cache: SourceCache()), let items = root.items else { return [] }
-        var context = DecodingContext()
-        return items.enumerated().compactMap { index, item in
-            PluginNode.decode(item, at: SpecPath.root.appending("judges").appending(index: index), context: &context)
-        }
-    }
-}

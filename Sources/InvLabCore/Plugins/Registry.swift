@@ -98,6 +98,10 @@ public struct Registries: @unchecked Sendable {
     public var defenses = Registry<any DefensePlugin>(kind: .defense)
     public var metrics = Registry<any MetricPlugin>(kind: .metric)
     public var judges = Registry<any JudgePlugin>(kind: .judge)
+    /// What a spec gets when it does not list its own metrics or judges. Plugin modules set
+    /// them in their `register(into:)` (the Core names no plugin).
+    public var defaultMetrics: [PluginNode] = []
+    public var defaultJudges: [PluginNode] = []
 
     public init() {}
 

@@ -26,7 +26,7 @@ public struct ExperimentPlan {
         let evaluator = spec.evaluator.flatMap { node in collector.attempt { try registries.recognizers.build(node, context: base) } }
         let defenses = spec.defense.defenses.compactMap { node in collector.attempt { try registries.defenses.build(node, context: base) } }
         let attack = collector.attempt { try registries.attacks.build(spec.attack, context: base) }
-        let judgeNodes = spec.judges ?? DefaultJudgePanel.nodes()
+        let judgeNodes = spec.judges ?? registries.defaultJudges
         let judges = judgeNodes.compactMap { node in collector.attempt { try registries.judges.build(node, context: base) } }
         var names: Set<String> = []
         for (node, judge) in zip(judgeNodes, judges) where !names.insert(judge.name).inserted {
@@ -34,9 +34,10 @@ public struct ExperimentPlan {
         }
         var metricContext = base
         metricContext.judgeNames = judges.map(\.name)
-        let metrics = spec.metrics.compactMap { node in collector.attempt { try registries.metrics.build(node, context: metricContext) } }
+        let metricNodes = spec.metrics ?? registries.defaultMetrics
+        let metrics = metricNodes.compactMap { node in collector.attempt { try registries.metrics.build(node, context: metricContext) } }
         var seen: Set<String> = []
-        for node in spec.metrics where !seen.insert(node.id).inserted {
+        for node in metricNodes where !seen.insert(node.id).inserted {
             collector.append(.error("metric '\(node.id)' is listed twice", at: node.idLocation, path: node.idPath))
         }
         guard collector.diagnostics.isEmpty, let dataset, let target, let attack else { throw SpecError(collector.diagnostics) }

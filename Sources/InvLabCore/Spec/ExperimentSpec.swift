@@ -96,15 +96,13 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
     public var defense = DefenseList()
     public var attack = PluginNode(id: "")
     public var identities = IdentitySelection.all
-    public var metrics: [PluginNode] = ExperimentSpec.defaultMetrics
+    /// The metrics; nil means the registries' `defaultMetrics`.
+    public var metrics: [PluginNode]? = nil
     public var sweep: Sweep? = nil
     public var output = OutputSection()
 
     public init() {}
 
-    /// Metrics measured when a spec does not list its own.
-    public static let defaultMetrics = ["attack_accuracy", "judge_validity", "judge_dose", "target_confidence", "knn_distance", "image_similarity",
-                                        "recognition_accuracy", "decoy_rate", "cost"].map { PluginNode(id: $0) }
 
     public static var fields: [SpecField<Self>] { [
         SpecField("version", \.version, doc: "Spec format version; must be 1.", required: true,
@@ -122,11 +120,11 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
         SpecField("allow_target_as_evaluator", \.allowTargetAsEvaluator,
                   doc: "Allow judging the attack with the attacked model itself when `evaluator` is absent (every table then marks it)."),
         SpecField("judges", \.judges,
-                  doc: "The judge panel that decides attack success: judge plugins, each validated in every trial; `attack_top1` is the majority verdict of the valid ones. Default: the evaluator, an adversarially trained copy of it, a ResNet at half resolution and Fisherfaces."),
+                  doc: "The judge panel that decides attack success: judge plugins, each validated in every trial; `attack_top1` is the majority verdict of the judges valid in every trial. Default: the evaluator, a PGD adversarially trained copy of it (L2, epsilon 1), a ResNet at half resolution and Fisherfaces."),
         SpecField("defense", \.defense, doc: "Defenses of the target, applied in order: none, one, or a list."),
         SpecField("attack", \.attack, doc: "The model inversion attack (an attack plugin).", required: true),
         SpecField("identities", \.identities, doc: "Private identities to attack: all, the first n, or a list of class indices."),
-        SpecField("metrics", \.metrics, doc: "Metric plugins measured for every trial, in column order."),
+        SpecField("metrics", \.metrics, doc: "Metric plugins measured for every trial, in column order. Default: every metric the built-in modules list as default (attack success with the judge panel's validity and dose, target confidence, KNN distance, image similarity, recognition accuracy, decoy rate, cost)."),
         SpecField("sweep", \.sweep, doc: "A grid over key paths; each point is a trial and a row of the result tables."),
         SpecField("output", \.output, doc: "Where and what a run writes."),
     ] }

@@ -73,6 +73,14 @@ struct JudgePanelTests {
         return try MetricTestKit.build(yaml, context: context)
     }
 
+    @Test("the default panel: the evaluator, an adversarially trained copy, a ResNet at half resolution, Fisherfaces")
+    func defaultPanel() throws {
+        let registries = try Builtins.registries()
+        let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: 1, registries: registries)
+        let judges = try registries.defaultJudges.map { try registries.judges.build($0, context: context) }
+        #expect(judges.map(\.name) == ["evaluator", "adversarial", "resnet_half", "fisherfaces"])
+    }
+
     @Test("a judge that reads the attack's perturbation fails the pasted test; one that cannot see it passes; the target never counts")
     func pastedPerturbation() throws {
         let input = Self.input(judges: Self.panel)
