@@ -79,6 +79,8 @@ let package = Package(
         .executableTarget(name: "invlab", dependencies: ["InvLabCLI"]),
 
         // MARK: Tests
+        // Helpers shared by the test targets (`expectClose`).
+        .target(name: "InvLabTestSupport", dependencies: ["InvLabTensor"], path: "Tests/InvLabTestSupport"),
         .testTarget(name: "InvLabSpecTests", dependencies: ["InvLabSpec"]),
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
@@ -87,7 +89,7 @@ let package = Package(
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
         // One target for every plugin module's tests, one sub-folder per module.
         .testTarget(name: "InvLabPluginsTests", dependencies: [
-            "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
+            "InvLabTestSupport", "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
         ]),
     ],

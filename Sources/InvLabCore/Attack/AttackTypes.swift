@@ -86,16 +86,12 @@ public struct DefenseResources {
     public var environment: RunEnvironment
     public var seed: UInt64
     public var registries: Registries
-    /// Trains (or loads from the cache) a classifier from a recognizer plugin on the given set.
-    public var trainRecognizer: (any RecognizerPlugin, LabeledSet, String, [String]) throws -> Network
 
-    public init(data: ExperimentData, environment: RunEnvironment, seed: UInt64, registries: Registries,
-                trainRecognizer: @escaping (any RecognizerPlugin, LabeledSet, String, [String]) throws -> Network) {
+    public init(data: ExperimentData, environment: RunEnvironment, seed: UInt64, registries: Registries) {
         self.data = data
         self.environment = environment
         self.seed = seed
         self.registries = registries
-        self.trainRecognizer = trainRecognizer
     }
 }
 

@@ -71,14 +71,7 @@ public struct TrialExecution {
     public func publish(_ target: Network, data: ExperimentData) throws -> any PublishedModel {
         let resources = DefenseResources(
             data: data, environment: environment,
-            seed: RecognizerTraining.seed(role: "defense", specSeed: UInt64(plan.spec.seed), override: nil), registries: registries,
-            trainRecognizer: { plugin, set, role, fingerprint in
-                var recipe = try RecognizerTraining.recipe(plugin, node: PluginNode(id: role), role: role, inputShape: data.imageShape,
-                                                           classes: data.classes, specSeed: UInt64(self.plan.spec.seed),
-                                                           dataFingerprint: DataPreparation.fingerprint(self.plan.spec), context: self.context)
-                recipe.fingerprint += fingerprint
-                return try RecognizerTraining.train(recipe, on: set, weights: plugin.weights, environment: self.environment)
-            })
+            seed: RecognizerTraining.seed(role: "defense", specSeed: UInt64(plan.spec.seed), override: nil), registries: registries)
         var model: any PublishedModel = NetworkModel(target)
         for defense in plan.defenses { model = try defense.wrap(model, resources: resources) }
         return model

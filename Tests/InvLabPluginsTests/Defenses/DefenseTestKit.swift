@@ -67,8 +67,7 @@ enum DefenseTestKit {
     }
 
     static func resources(_ data: ExperimentData, registries: Registries, environment: RunEnvironment = .ephemeral()) -> DefenseResources {
-        DefenseResources(data: data, environment: environment, seed: 11, registries: registries,
-                         trainRecognizer: { _, _, _, _ in throw DefenseTestFailure("the defenses under test train their own models") })
+        DefenseResources(data: data, environment: environment, seed: 11, registries: registries)
     }
 
     /// A network `[Flatten, Linear]` with seeded random weights: a differentiable f.
@@ -84,13 +83,6 @@ enum DefenseTestKit {
         return Tensor.uniform([count] + shape, generator: &generator)
     }
 
-    /// `|a - b| <= tolerance` elementwise, same shapes.
-    static func expectClose(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-6, _ comment: Comment? = nil,
-                            sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        #expect(a.shape == b.shape, comment, sourceLocation: sourceLocation)
-        let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
-        #expect(worst <= tolerance, "largest difference \(worst) > \(tolerance)", sourceLocation: sourceLocation)
-    }
 }
 
 /// A model whose published probabilities are its input pixels: `N x 1 x 1 x K` images are the

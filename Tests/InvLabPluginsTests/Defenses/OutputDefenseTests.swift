@@ -3,6 +3,7 @@ import InvLabCore
 import InvLabDefenses
 import InvLabNN
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// Rounding, top-k and label-only: published values, what the attacker's forward pass sees, and
@@ -75,7 +76,7 @@ struct OutputDefenseTests {
         let x = PixelProbabilitiesModel.images([[0.1, 0.4, 0.2, 0.3], [0.3, 0.3, 0.4, 0]])
         #expect(try wrapped("{type: top_k, k: 2}", classes: 4).query(x).scalars == [0, 0.4, 0, 0.3, 0.3, 0, 0.4, 0])
         let renormalised = try wrapped("{type: top_k, k: 2, renormalize: true}", classes: 4).query(x)
-        DefenseTestKit.expectClose(renormalised, Tensor(shape: [2, 4], scalars: [0, 4.0 / 7, 0, 3.0 / 7, 3.0 / 7, 0, 4.0 / 7, 0]))
+        expectClose(renormalised, Tensor(shape: [2, 4], scalars: [0, 4.0 / 7, 0, 3.0 / 7, 3.0 / 7, 0, 4.0 / 7, 0]))
         #expect(try wrapped("{type: top_k, k: 1}", classes: 4).query(x).scalars == [0, 0.4, 0, 0, 0, 0, 0.4, 0])
     }
 

@@ -3,6 +3,7 @@ import InvLabCore
 import InvLabDefenses
 import InvLabNN
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 @Suite("Output defense: output_noise")
@@ -52,7 +53,7 @@ struct OutputNoiseTests {
         }
         #expect(noisy != PixelProbabilitiesModel.images(rows).reshaped([4, 3]))
         let silent = try query("{type: output_noise, sigma: 0, seed: 3}", rows)
-        DefenseTestKit.expectClose(silent, PixelProbabilitiesModel.images(rows).reshaped([4, 3]), tolerance: 1e-6)
+        expectClose(silent, PixelProbabilitiesModel.images(rows).reshaped([4, 3]), tolerance: 1e-6)
     }
 
     @Test("the perturbation matches its definition: clamp(p + sigma e, 0, 1) / sum, e seeded by the image")

@@ -4,6 +4,7 @@ import InvLabDefenses
 import InvLabNN
 import InvLabSpec
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// MID and label smoothing: how they change the target's training recipe, and that the changed
@@ -92,8 +93,8 @@ struct TrainingDefenseTests {
             for i in 0..<9 { dW[j * 9 + i] += g[n * 4 + j] * flat.scalars[n * 9 + i] }
         } }
         #expect(abs(kl.scalar - expectedKL) < 1e-4 * max(1, expectedKL))
-        DefenseTestKit.expectClose(gradients[0], Tensor(shape: [4, 9], scalars: dW), tolerance: 1e-4)
-        DefenseTestKit.expectClose(gradients[1], Tensor(db), tolerance: 1e-4)
+        expectClose(gradients[0], Tensor(shape: [4, 9], scalars: dW), tolerance: 1e-4)
+        expectClose(gradients[1], Tensor(db), tolerance: 1e-4)
         #expect(gradients[0].scalars.contains { abs($0) > 1e-2 })
         // The KL does not involve the head.
         #expect(gradients[2] == Tensor(zeros: [3, 2]) && gradients[3] == Tensor(zeros: [3]))
@@ -137,7 +138,7 @@ struct TrainingDefenseTests {
         #expect(adjusted.fingerprint == base.fingerprint + ["defense:label_smoothing {factor: -0.1}"])
         // (1 - s) onehot + s / K with s = -0.1, K = 4: 1.1 - 0.025 for the true class, -0.025 elsewhere.
         let targets = smoothedTargets(labels: [0, 2], classes: 4, smoothing: adjusted.settings.labelSmoothing)
-        DefenseTestKit.expectClose(targets, Tensor(shape: [2, 4], scalars: [1.075, -0.025, -0.025, -0.025, -0.025, -0.025, 1.075, -0.025]))
+        expectClose(targets, Tensor(shape: [2, 4], scalars: [1.075, -0.025, -0.025, -0.025, -0.025, -0.025, 1.075, -0.025]))
 
         let (unchangedBase, unchanged) = try recipes("{type: mlp, hidden: [8]}", defense: "{type: label_smoothing, factor: 0}")
         #expect(unchanged.fingerprint == unchangedBase.fingerprint && unchanged.settings.labelSmoothing == 0)

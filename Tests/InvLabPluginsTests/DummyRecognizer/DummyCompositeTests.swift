@@ -3,6 +3,7 @@ import InvLabCore
 import InvLabDummyRecognizer
 import InvLabNN
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// The published composite g = lambda f + (1 - lambda) f' (the article's equation (3)).
@@ -23,9 +24,9 @@ struct DummyCompositeTests {
         let fx = Tensor.softmaxLastAxis(f.network.predict(x)), fPrimeX = Tensor.softmaxLastAxis(fPrime.predict(x))
         let expected = fx * lambda + fPrimeX * (1 - lambda)
         let g = composite(lambda)
-        DefenseTestKit.expectClose(g.query(x), expected, tolerance: 1e-6)
+        expectClose(g.query(x), expected, tolerance: 1e-6)
         let output = g.output(Var(constant: x))
-        DefenseTestKit.expectClose(output.probabilities.value, expected, tolerance: 1e-6)
+        expectClose(output.probabilities.value, expected, tolerance: 1e-6)
         #expect(output.logits == nil)
         for row in 0..<5 { #expect(abs(output.probabilities.value.slice(alongAxis: 0, row..<(row + 1)).sum() - 1) < 1e-5) }
     }
@@ -37,7 +38,7 @@ struct DummyCompositeTests {
         let gradF = valueWithGradient(at: x) { (f.output($0).probabilities * weights).sum() }.gradient
         let gradFPrime = valueWithGradient(at: x) { (fPrime.forward($0).softmax() * weights).sum() }.gradient
         let gradG = valueWithGradient(at: x) { (composite(lambda).output($0).probabilities * weights).sum() }.gradient
-        DefenseTestKit.expectClose(gradG, gradF * lambda + gradFPrime * (1 - lambda), tolerance: 1e-5)
+        expectClose(gradG, gradF * lambda + gradFPrime * (1 - lambda), tolerance: 1e-5)
         #expect(gradFPrime.scalars.contains { abs($0) > 1e-2 })
     }
 

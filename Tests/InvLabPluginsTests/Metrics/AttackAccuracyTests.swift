@@ -2,6 +2,7 @@ import Foundation
 import InvLabCore
 import InvLabMetrics
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// Attack success with an evaluator whose logits are the reconstruction's pixels, so every

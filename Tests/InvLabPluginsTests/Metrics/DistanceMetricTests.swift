@@ -3,6 +3,7 @@ import InvLabCore
 import InvLabMetrics
 import InvLabNN
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// KNN distance and decoy rate with planted features.

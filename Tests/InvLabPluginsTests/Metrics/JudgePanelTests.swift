@@ -3,6 +3,7 @@ import InvLabBuiltins
 import InvLabCore
 import InvLabNN
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// The judge panel's validity tests and consensus on planted 1 x 1 x 6 "faces": pixels 0-2 are

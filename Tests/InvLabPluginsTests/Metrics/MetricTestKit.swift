@@ -119,16 +119,3 @@ struct ConstantAnswerModel: PublishedModel {
     var summary: String { "always \(answer)" }
 }
 
-/// `|actual - expected| <= tolerance` element-wise, NaN matching NaN.
-func expectClose(_ actual: [Double]?, _ expected: [Double], tolerance: Double = 1e-9,
-                 sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-    guard let actual else {
-        Issue.record("missing values, expected \(expected)", sourceLocation: sourceLocation)
-        return
-    }
-    #expect(actual.count == expected.count, "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
-    for (a, e) in zip(actual, expected) {
-        let ok = (a.isNaN && e.isNaN) || a == e || abs(a - e) <= tolerance
-        #expect(ok, "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
-    }
-}

@@ -3,6 +3,7 @@ import InvLabBuiltins
 import InvLabCore
 import InvLabMetrics
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// Recognition accuracy, target confidence, cost, image similarity and the evaluator probes on

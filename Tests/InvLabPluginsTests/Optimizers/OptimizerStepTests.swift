@@ -3,6 +3,7 @@ import InvLabBuiltins
 import InvLabCore
 import InvLabNN
 import InvLabOptimizers
+import InvLabTestSupport
 import Testing
 
 /// Every optimizer plugin's updates on the 1-D quadratic f(x) = a/2 (x - b)^2 against the closed
@@ -16,7 +17,7 @@ struct OptimizerStepTests {
         let plugin = try OptimizerTestKit.build("{type: gradient_descent, lr: 0.1}")
         let path = OptimizerTestKit.descend(plugin, a: a, b: b, x0: 0, steps: 4)
         let expected = (1...4).map { 3 + Foundation.pow(1 - 0.1 * 2, Double($0)) * (0 - 3) }
-        OptimizerTestKit.expectClose(path, expected)
+        expectClose(path, expected)
         #expect(plugin.learningRate == 0.1)
         #expect(plugin.schedule == .constant)
     }
@@ -28,7 +29,7 @@ struct OptimizerStepTests {
         let path = OptimizerTestKit.descend(plugin, a: a, b: b, x0: 0, steps: 3)
         // x_{n+1} = x_n - lr (a (x_n - b) + wd x_n): contraction 1 - lr (a + wd) towards a b / (a + wd).
         let fixed = 2.0 * 3 / 2.5
-        OptimizerTestKit.expectClose(path, (1...3).map { fixed + Foundation.pow(1 - 0.1 * 2.5, Double($0)) * (0 - fixed) })
+        expectClose(path, (1...3).map { fixed + Foundation.pow(1 - 0.1 * 2.5, Double($0)) * (0 - fixed) })
     }
 
     @Test("momentum: e_{k+1} = (1 + mu - lr (1 - d) a) e_k - mu e_{k-1} after the first step e_1 = (1 - lr a) e_0")
@@ -42,7 +43,7 @@ struct OptimizerStepTests {
                 let n = errors.count
                 errors.append((1 + mu - lr * (1 - dampening) * ad) * errors[n - 1] - mu * errors[n - 2])
             }
-            OptimizerTestKit.expectClose(path, errors.dropFirst().map { 3 + $0 })
+            expectClose(path, errors.dropFirst().map { 3 + $0 })
         }
         #expect(try OptimizerTestKit.build("{type: momentum}").learningRate == 0.01)
     }
@@ -53,7 +54,7 @@ struct OptimizerStepTests {
         let path = OptimizerTestKit.descend(plugin, a: a, b: b, x0: 0, steps: 2)
         // g_0 = 2 (0 - 3) = -6: x_1 = 0 + 0.1 * 1.9 * 6 = 1.14.
         // g_1 = 2 (1.14 - 3) = -3.72, v_2 = 0.9 * -6 - 3.72 = -9.12: x_2 = 1.14 + 0.1 (3.72 + 0.9 * 9.12) = 2.3328.
-        OptimizerTestKit.expectClose(path, [1.14, 2.3328])
+        expectClose(path, [1.14, 2.3328])
     }
 
     @Test("adam: the first step moves lr against the gradient's sign; the second follows Algorithm 1")
@@ -64,7 +65,7 @@ struct OptimizerStepTests {
         let g1 = 2.0 * (x1 - 3)
         let m = (0.8 * 0.2 * g0 + 0.2 * g1) / (1 - 0.8 * 0.8)
         let v = (0.9 * 0.1 * g0 * g0 + 0.1 * g1 * g1) / (1 - 0.9 * 0.9)
-        OptimizerTestKit.expectClose(path, [x1, x1 - 0.1 * m / (v.squareRoot() + 1e-8)])
+        expectClose(path, [x1, x1 - 0.1 * m / (v.squareRoot() + 1e-8)])
         #expect(try OptimizerTestKit.build("{type: adam}").learningRate == 0.001)
     }
 
@@ -72,22 +73,22 @@ struct OptimizerStepTests {
     func adamWeightDecay() throws {
         let decoupled = try OptimizerTestKit.build("{type: adam, lr: 0.1, weight_decay: 0.5, decoupled: true}")
         // x_0 = 5, g_0 = 2 (5 - 3) = 4: x_1 = 5 (1 - 0.05) - 0.1 * 4 / 4.
-        OptimizerTestKit.expectClose(OptimizerTestKit.descend(decoupled, a: a, b: b, x0: 5, steps: 1), [4.75 - 0.1])
+        expectClose(OptimizerTestKit.descend(decoupled, a: a, b: b, x0: 5, steps: 1), [4.75 - 0.1])
         // Coupled: g = 4 + 0.5 * 5 = 6.5 > 0, one Adam step of exactly lr.
         let coupled = try OptimizerTestKit.build("{type: adam, lr: 0.1, weight_decay: 0.5}")
-        OptimizerTestKit.expectClose(OptimizerTestKit.descend(coupled, a: a, b: b, x0: 5, steps: 1), [4.9])
+        expectClose(OptimizerTestKit.descend(coupled, a: a, b: b, x0: 5, steps: 1), [4.9])
         // Without decay the coupled and decoupled forms agree.
         let plain = try OptimizerTestKit.build("{type: adam, lr: 0.1}")
-        OptimizerTestKit.expectClose(OptimizerTestKit.descend(plain, a: a, b: b, x0: 5, steps: 1), [4.9])
+        expectClose(OptimizerTestKit.descend(plain, a: a, b: b, x0: 5, steps: 1), [4.9])
     }
 
     @Test("sign_gradient: x_n = x_0 + n lr below the minimum, and the step ignores the gradient's size")
     func signGradient() throws {
         let plugin = try OptimizerTestKit.build("{type: sign_gradient, lr: 0.25}")
-        OptimizerTestKit.expectClose(OptimizerTestKit.descend(plugin, a: a, b: b, x0: 0, steps: 3), [0.25, 0.5, 0.75])
-        OptimizerTestKit.expectClose(OptimizerTestKit.descend(plugin, a: 1000, b: b, x0: 0, steps: 3), [0.25, 0.5, 0.75])
+        expectClose(OptimizerTestKit.descend(plugin, a: a, b: b, x0: 0, steps: 3), [0.25, 0.5, 0.75])
+        expectClose(OptimizerTestKit.descend(plugin, a: 1000, b: b, x0: 0, steps: 3), [0.25, 0.5, 0.75])
         // At the minimum the gradient is 0 and x stays.
-        OptimizerTestKit.expectClose(OptimizerTestKit.descend(plugin, a: a, b: b, x0: 3, steps: 2), [3, 3])
+        expectClose(OptimizerTestKit.descend(plugin, a: a, b: b, x0: 3, steps: 2), [3.0, 3.0])
         #expect(try OptimizerTestKit.build("{type: sign_gradient}").learningRate == 0.01)
     }
 

@@ -46,12 +46,4 @@ enum OptimizerTestKit {
         return trajectory
     }
 
-    /// `|actual - expected| <= tolerance * max(1, |expected|)` for every element.
-    static func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Double = 1e-5,
-                            sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-        for (a, e) in zip(actual, expected) {
-            #expect(abs(Double(a) - e) <= tolerance * max(1, abs(e)), "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
-        }
-    }
 }

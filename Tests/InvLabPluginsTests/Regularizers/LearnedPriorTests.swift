@@ -3,6 +3,7 @@ import InvLabCore
 import InvLabGenerators
 import InvLabRegularizers
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// dae_prior and discriminator_prior: trained on tiny synthetic public sets, cached, and
@@ -104,7 +105,7 @@ struct LearnedPriorTests {
         let penalty = regularizer.penalty(images: Var(constant: x), latents: nil).value
         let logits = discriminator.predict(Tensor.resizeBilinear(x, height: 32, width: 32))
         let expected = logits.scalars.map { Foundation.log(1 + Foundation.exp(-$0)) }
-        RegularizerTestKit.expectClose(penalty, expected, tolerance: 1e-5)
+        expectClose(penalty, expected, tolerance: 1e-5)
         let (_, gradient) = valueWithGradient(at: x) { regularizer.penalty(images: $0, latents: nil).sum() }
         #expect(gradient.shape == x.shape && gradient.isFinite && gradient.scalars.contains { $0 != 0 })
     }

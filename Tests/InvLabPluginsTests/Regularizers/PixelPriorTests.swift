@@ -1,6 +1,7 @@
 import Foundation
 import InvLabCore
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// l1, l2, total_variation and latent_norm: values and gradients on hand-computed small cases.
@@ -14,13 +15,13 @@ struct PixelPriorTests {
         let plain = try RegularizerTestKit.build("{type: l2}")
         #expect(plain.weight == 0.001)
         let (value, gradient) = RegularizerTestKit.penaltyAndGradient(plain, images: images)
-        RegularizerTestKit.expectClose(value, [1.16, 0.59])
-        RegularizerTestKit.expectClose(gradient, [0.2, 1.0, 1.8, 0.6, 0, 0.2, 0.6, 1.4])
+        expectClose(value, [1.16, 0.59])
+        expectClose(gradient, [0.2, 1.0, 1.8, 0.6, 0, 0.2, 0.6, 1.4])
         let centred = try RegularizerTestKit.build("{type: l2, center: 0.5, weight: 2}")
         #expect(centred.weight == 2)
         let (centredValue, centredGradient) = RegularizerTestKit.penaltyAndGradient(centred, images: images)
-        RegularizerTestKit.expectClose(centredValue, [0.36, 0.49])
-        RegularizerTestKit.expectClose(centredGradient, [-0.8, 0, 0.8, -0.4, -1, -0.8, -0.4, 0.4])
+        expectClose(centredValue, [0.36, 0.49])
+        expectClose(centredGradient, [-0.8, 0, 0.8, -0.4, -1, -0.8, -0.4, 0.4])
     }
 
     @Test("l1: sum |x - c| with gradient sign(x - c), 0 at the center")
@@ -28,11 +29,11 @@ struct PixelPriorTests {
         let plain = try RegularizerTestKit.build("{type: l1}")
         #expect(plain.weight == 0.0005)
         let (value, gradient) = RegularizerTestKit.penaltyAndGradient(plain, images: images)
-        RegularizerTestKit.expectClose(value, [1.8, 1.1])
-        RegularizerTestKit.expectClose(gradient, [1, 1, 1, 1, 0, 1, 1, 1])
+        expectClose(value, [1.8, 1.1])
+        expectClose(gradient, [1, 1, 1, 1, 0, 1, 1, 1])
         let (centredValue, centredGradient) = RegularizerTestKit.penaltyAndGradient(try RegularizerTestKit.build("{type: l1, center: 0.5}"), images: images)
-        RegularizerTestKit.expectClose(centredValue, [1.0, 1.3])
-        RegularizerTestKit.expectClose(centredGradient, [-1, 0, 1, -1, -1, -1, -1, 1])
+        expectClose(centredValue, [1.0, 1.3])
+        expectClose(centredGradient, [-1, 0, 1, -1, -1, -1, -1, 1])
     }
 
     /// Image [[a, b], [c, d]] = [[0, 0.1], [0.3, 0.7]]: vertical differences 0.3, 0.6, horizontal 0.1, 0.4.
@@ -42,26 +43,26 @@ struct PixelPriorTests {
         #expect(tv.weight == 0.001)
         let image = images.gathering(rows: [1])
         let (value, gradient) = RegularizerTestKit.penaltyAndGradient(tv, images: image)
-        RegularizerTestKit.expectClose(value, [1.4])
-        RegularizerTestKit.expectClose(gradient, [-2, 0, 0, 2], tolerance: 1e-4)
+        expectClose(value, [1.4])
+        expectClose(gradient, [-2, 0, 0, 2], tolerance: 1e-4)
     }
 
     @Test("total_variation, isotropic: only the top-left pixel has both neighbours: sqrt(0.3^2 + 0.1^2); gradient (-4, 1, 3, 0) / sqrt(10)")
     func isotropicTV() throws {
         let tv = try RegularizerTestKit.build("{type: total_variation, isotropic: true}")
         let (value, gradient) = RegularizerTestKit.penaltyAndGradient(tv, images: images.gathering(rows: [1]))
-        RegularizerTestKit.expectClose(value, [Float(0.1).squareRoot()])
+        expectClose(value, [Float(0.1).squareRoot()])
         let root10 = Float(10).squareRoot()
-        RegularizerTestKit.expectClose(gradient, [-4 / root10, 1 / root10, 3 / root10, 0], tolerance: 1e-4)
+        expectClose(gradient, [-4 / root10, 1 / root10, 3 / root10, 0], tolerance: 1e-4)
     }
 
     @Test("total_variation's epsilon: a flat 2x2 image costs 4 sqrt(eps) anisotropic, sqrt(eps) isotropic")
     func tvEpsilon() throws {
         let flat = Tensor(repeating: 0.5, shape: [1, 1, 2, 2])
         let anisotropic = try RegularizerTestKit.build("{type: total_variation, epsilon: 0.01}")
-        RegularizerTestKit.expectClose(RegularizerTestKit.penaltyAndGradient(anisotropic, images: flat).penalty, [0.4])
+        expectClose(RegularizerTestKit.penaltyAndGradient(anisotropic, images: flat).penalty, [0.4])
         let isotropic = try RegularizerTestKit.build("{type: total_variation, epsilon: 0.01, isotropic: true}")
-        RegularizerTestKit.expectClose(RegularizerTestKit.penaltyAndGradient(isotropic, images: flat).penalty, [0.1])
+        expectClose(RegularizerTestKit.penaltyAndGradient(isotropic, images: flat).penalty, [0.1])
     }
 
     @Test("latent_norm: ||z||^2 per code with gradient 2z; zero without latents")
@@ -71,10 +72,10 @@ struct PixelPriorTests {
         let z = Tensor(shape: [2, 2], scalars: [1, 2, 3, -1])
         let (value, gradient) = valueWithGradient(at: z) { norm.penalty(images: Var(constant: images), latents: $0).sum() }
         #expect(value.scalar == 15)
-        RegularizerTestKit.expectClose(norm.penalty(images: Var(constant: images), latents: Var(constant: z)).value, [5, 10])
-        RegularizerTestKit.expectClose(gradient, [2, 4, 6, -2])
+        expectClose(norm.penalty(images: Var(constant: images), latents: Var(constant: z)).value, [5, 10])
+        expectClose(gradient, [2, 4, 6, -2])
         let (pixelPenalty, pixelGradient) = RegularizerTestKit.penaltyAndGradient(norm, images: images)
-        RegularizerTestKit.expectClose(pixelPenalty, [0, 0])
-        RegularizerTestKit.expectClose(pixelGradient, Array(repeating: 0, count: 8))
+        expectClose(pixelPenalty, [0, 0])
+        expectClose(pixelGradient, Array(repeating: 0, count: 8))
     }
 }

@@ -56,11 +56,4 @@ enum RegularizerTestKit {
         return (regularizer.penalty(images: Var(constant: images), latents: latents.map { Var(constant: $0) }).value, gradient)
     }
 
-    /// Elementwise `|a - b| <= tolerance`, with both lists printed on failure.
-    static func expectClose(_ actual: Tensor, _ expected: [Float], tolerance: Float = 1e-5,
-                            sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-        #expect(zip(actual.scalars, expected).allSatisfy { abs($0 - $1) <= tolerance }, "got \(actual.scalars), expected \(expected)",
-                sourceLocation: sourceLocation)
-    }
 }
