@@ -1,4 +1,5 @@
 import Foundation
+import InvLabSpec
 
 /// The report's "Judges" section: who decided attack success, and how each judge did on its
 /// validity tests in every trial (pasted-perturbation transfer, clean accuracy, dose).
@@ -31,8 +32,8 @@ enum JudgeSection {
                 return "\(key): \(value.text)"
             }
             var text = parts.joined(separator: "; ")
-            if let adversarial = judge["adversarial"], adversarial != .null, case .object(let members) = adversarial {
-                text += "; adversarial training: " + members.keys.sorted().map { "\($0) \(members[$0]!.text)" }.joined(separator: ", ")
+            if case .object(let members)? = judge["adversarial"] {
+                text += "; adversarial training: " + members.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.text)" }.joined(separator: ", ")
             }
             return (judge["name"]?.text ?? "?", text)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import InvLabSpec
 
 /// A problem reading a run directory for a report or a comparison.
 public struct RunReportError: Error, CustomStringConvertible {
@@ -14,7 +15,7 @@ public struct RunReportError: Error, CustomStringConvertible {
 public struct RunFiles {
     public var url: URL
     /// `run.json` (an empty object when missing).
-    public var info: JSONDocument
+    public var info: JSONValue
     public var outcomes: [TrialOutcome]
     public var columns: ResultColumns
 
@@ -28,11 +29,11 @@ public struct RunFiles {
             throw RunReportError("\(url.path) is not a run directory: it holds neither run.json nor results.jsonl")
         }
         if fileManager.fileExists(atPath: runFile.path) {
-            let document = try? JSONDocument.parse(try Data(contentsOf: runFile))
+            let document = try? JSONValue.parse(try Data(contentsOf: runFile))
             guard let document, case .object = document else { throw RunReportError("\(runFile.path): not a JSON object") }
             info = document
         } else {
-            info = .object([:])
+            info = .object([])
         }
         outcomes = try Self.readOutcomes(resultsFile)
         columns = Self.readColumns(url, outcomes: outcomes)
@@ -47,18 +48,11 @@ public struct RunFiles {
     static func readOutcomes(_ file: URL) throws -> [TrialOutcome] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         let text = try String(contentsOf: file, encoding: .utf8)
-        let decoder = OutcomeCoding.decoder
-        var outcomes: [TrialOutcome] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            do {
-                outcomes.append(try decoder.decode(TrialOutcome.self, from: Data(line.utf8)))
-            } catch {
-                throw RunReportError("\(file.path):\(number + 1): unreadable trial outcome: \(error)")
-            }
+        do {
+            return try OutcomeCoding.outcomes(jsonLines: text)
+        } catch let error as OutcomeLineError {
+            throw RunReportError("\(file.path):\(error.line): unreadable trial outcome: \(error.message)")
         }
-        var latest: [Int: TrialOutcome] = [:]
-        for outcome in outcomes { latest[outcome.index] = outcome }
-        return JudgeConsensus.apply(latest.values.sorted { $0.index < $1.index })
     }
 
     /// The declared columns: from the `results.csv` header (sweep keys between `trial` and
@@ -100,7 +94,7 @@ public struct RunFiles {
 
     /// A scalar of run.json (or of a nested object, by path) as text; nil when absent or null.
     public func string(_ path: String...) -> String? {
-        var current: JSONDocument? = info
+        var current: JSONValue? = info
         for key in path { current = current?[key] }
         guard let current, current != .null else { return nil }
         return current.text
@@ -109,7 +103,7 @@ public struct RunFiles {
     /// A nested object of run.json as `(key, text)` pairs sorted by key.
     public func members(_ key: String) -> [(key: String, value: String)] {
         guard case .object(let object)? = info[key] else { return [] }
-        return object.keys.sorted().map { ($0, object[$0]!.text) }
+        return object.sorted { $0.key < $1.key }.map { ($0.key, $0.value.text) }
     }
 
     /// The spec's `description` (from the resolved spec recorded in run.json).

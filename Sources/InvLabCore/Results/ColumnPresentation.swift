@@ -83,7 +83,7 @@ public enum ColumnRecords {
     }
 
     /// Descriptions and presentations read back from run.json's `columns` (empty when absent).
-    static func read(_ document: JSONDocument?) -> (descriptions: [String: String], presentation: [String: ColumnPresentation]) {
+    static func read(_ document: JSONValue?) -> (descriptions: [String: String], presentation: [String: ColumnPresentation]) {
         guard case .object(let members)? = document else { return ([:], [:]) }
         var descriptions: [String: String] = [:], presentation: [String: ColumnPresentation] = [:]
         for (name, record) in members {
@@ -94,13 +94,13 @@ public enum ColumnRecords {
             case .array(let panels)?:
                 item.plot = .panels(panels.compactMap { panel in
                     guard case .string(let title)? = panel["title"], case .string(let label)? = panel["y_label"],
-                          case .bool(let unit)? = panel["unit_interval"], case .number(let rank)? = panel["rank"] else { return nil }
+                          case .bool(let unit)? = panel["unit_interval"], let rank = panel["rank"]?.doubleValue else { return nil }
                     return PlotPanel(title: title, yLabel: label, unitInterval: unit, rank: Int(rank))
                 })
             default: item.plot = .own
             }
             if case .bool(let flag)? = record["summary"] { item.summary = flag }
-            if case .number(let rank)? = record["headline_rank"] { item.headlineRank = Int(rank) }
+            if let rank = record["headline_rank"]?.doubleValue { item.headlineRank = Int(rank) }
             presentation[name] = item
         }
         return (descriptions, presentation)

@@ -58,20 +58,15 @@ public final class RunDirectory {
 
     private func loadForResume(specHash: String) throws {
         let data = try Data(contentsOf: url.appendingPathComponent("run.json"))
-        if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let recorded = object["spec_hash"] as? String, recorded != specHash {
+        if case .string(let recorded)? = try JSONValue.parse(data)["spec_hash"], recorded != specHash {
             throw RunDirectoryError("cannot resume \(url.path): the spec changed since the run started (spec hash \(recorded), now \(specHash)); start a new run instead")
         }
         let lines = (try? String(contentsOf: url.appendingPathComponent("results.jsonl"), encoding: .utf8)) ?? ""
-        let decoder = OutcomeCoding.decoder
-        outcomes = try lines.split(separator: "\n").map { line -> TrialOutcome in
-            do {
-                return try decoder.decode(TrialOutcome.self, from: Data(line.utf8))
-            } catch {
-                throw RunDirectoryError("cannot resume \(url.path): results.jsonl has an unreadable line: \(error)")
-            }
+        do {
+            outcomes = try OutcomeCoding.outcomes(jsonLines: lines)
+        } catch {
+            throw RunDirectoryError("cannot resume \(url.path): results.jsonl \(error)")
         }
-        outcomes = JudgeConsensus.apply(outcomes)
     }
 
     /// Indices of trials already recorded as completed (skipped by `--resume`; failed trials rerun).

@@ -16,11 +16,30 @@ public enum OutcomeCoding {
         return decoder
     }
 
-    /// The outcomes of a `results.jsonl` text.
+    /// The outcomes of a `results.jsonl` text: the one reader of that file (resume, report,
+    /// compare, verify). A trial recorded on several lines (a failed attempt, then its rerun)
+    /// counts with its last line; outcomes come sorted by trial index, with the run's judge
+    /// consensus applied (`JudgeConsensus`). Throws `OutcomeLineError` naming the bad line.
     public static func outcomes(jsonLines text: String) throws -> [TrialOutcome] {
         let decoder = self.decoder
-        return try text.split(separator: "\n").map { try decoder.decode(TrialOutcome.self, from: Data($0.utf8)) }
+        var latest: [Int: TrialOutcome] = [:]
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            do {
+                let outcome = try decoder.decode(TrialOutcome.self, from: Data(line.utf8))
+                latest[outcome.index] = outcome
+            } catch {
+                throw OutcomeLineError(line: number + 1, message: "\(error)")
+            }
+        }
+        return JudgeConsensus.apply(latest.values.sorted { $0.index < $1.index })
     }
+}
+
+/// A line of `results.jsonl` that is not a trial outcome.
+public struct OutcomeLineError: Error, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+    public var description: String { "line \(line): unreadable trial outcome: \(message)" }
 }
 
 /// One swept key's value in a trial (`defense.lambda = 0.25`).
