@@ -80,7 +80,6 @@ struct RunCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(ExitCodes.badSpec)
         }
-        if loaded.spec.output.report { ReportHook.build(summary.directory, columns: summary.columns) }
         print(RunCommand.summaryTable(ResultTables.trials(summary.outcomes, columns: summary.columns), columns: summary.columns).aligned)
         print("all columns: \(summary.directory.appendingPathComponent("results.csv").path)")
         if summary.outcomes.contains(where: \.evaluatorIsTarget) {

@@ -40,6 +40,15 @@ public struct RunFiles {
         (columns.descriptions, columns.presentation) = ColumnRecords.read(info["columns"])
     }
 
+    /// A run held in memory (the runner's outcomes and columns) with the run.json on disk.
+    public init(url: URL, outcomes: [TrialOutcome], columns: ResultColumns) {
+        self.url = url
+        let runFile = url.appendingPathComponent("run.json")
+        info = (try? JSONValue.parse(Data(contentsOf: runFile))) ?? .object([])
+        self.outcomes = outcomes
+        self.columns = columns
+    }
+
     /// True when run.json records how its columns are presented (runs made before it did not).
     public var recordsColumns: Bool { info["columns"] != nil }
 

@@ -14,6 +14,13 @@ public enum RunReport {
         var run = try RunFiles(url: runDirectory)
         if let columns { run.columns = columns }
         try writeTables(run)
+        try writePlotsAndPage(run)
+    }
+
+    /// Plots and report.html of a run whose tables are already written (the runner's
+    /// `ReportSink`, which holds the outcomes and columns itself).
+    public static func writePlotsAndPage(_ run: RunFiles) throws {
+        let runDirectory = run.url
         var plots: [(key: String, file: String, svg: String)] = []
         let keys = RunPlots.numericKeys(run.outcomes, columns: run.columns)
         let names = RunPlots.fileNames(for: keys)

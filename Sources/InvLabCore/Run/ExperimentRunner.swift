@@ -37,6 +37,9 @@ public final class ExperimentRunner {
     /// One memo of evaluator-and-data values per evaluator identity (see `MetricMemo`).
     private var metricMemos: [String: MetricMemo] = [:]
     private var currentDirectory: RunDirectory?
+    /// Receivers of the run's events (`RunEvent`): a trial log, and the report when the spec
+    /// asks for one. Add your own before calling `run()`.
+    public var sinks: [any RunSink]
     /// Whether run.json already describes the judge panel (written by the first trial that builds it).
     private var recordedJudges = false
 
@@ -47,6 +50,11 @@ public final class ExperimentRunner {
         let cacheDirectory = options.cacheDirectory ?? ExperimentRunner.defaultCacheDirectory(loaded.spec)
         self.environment = RunEnvironment(cache: ModelCache(directory: cacheDirectory), progress: ProgressReporter(style: options.progress),
                                           dataDirectory: options.dataDirectory, cancelled: options.cancelled)
+        sinks = [TrialLogSink(progress: environment.progress)] + (loaded.spec.output.report ? [ReportSink()] : [])
+    }
+
+    func emit(_ event: RunEvent) throws {
+        for sink in sinks { try sink.receive(event) }
     }
 
     /// `INVLAB_CACHE_DIR`, else `output.cache`, else `<output.directory>/.cache`.
@@ -96,17 +104,19 @@ public final class ExperimentRunner {
         ])
         currentDirectory = directory
         let completed = directory.completedTrials
-        if !completed.isEmpty { environment.progress.log("resuming: \(completed.count) of \(loaded.trials.count) trials already completed") }
+        try emit(.runStarted(directory: directory.url, columns: columns, trials: loaded.trials.count, resumed: completed.count))
         let trialStage = environment.progress.stage("trials", total: loaded.trials.count, unit: "trials")
         var stageSeconds: [String: Double] = [:]
         var interrupted = false
         for trial in loaded.trials where !completed.contains(trial.index) {
             if environment.isCancelled { interrupted = true; break }
             trialStage.update(trial.index, detail: describe(trial))
+            try emit(.trialStarted(index: trial.index, description: describe(trial)))
             do {
                 let outcome = try runTrial(trial, directory: directory)
                 for (stage, seconds) in outcome.timings { stageSeconds[stage, default: 0] += seconds }
                 try directory.record(outcome)
+                try emit(.trialFinished(outcome))
             } catch is RunCancelled {
                 interrupted = true
                 break
@@ -119,6 +129,7 @@ public final class ExperimentRunner {
             ("stage_seconds", .object(stageSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
         ])
         if !interrupted { trialStage.finish("\(directory.outcomes.count - failures) completed, \(failures) failed") }
+        try emit(.runFinished(directory: directory.url, outcomes: directory.outcomes, columns: columns, interrupted: interrupted))
         return RunSummary(directory: directory.url, outcomes: directory.outcomes, columns: columns, interrupted: interrupted)
     }
 
@@ -182,7 +193,6 @@ public final class ExperimentRunner {
             throw RunCancelled()
         } catch {
             let message = "\(stage): \(error)"
-            environment.progress.log("trial \(trial.index) failed: \(message)")
             return TrialOutcome(index: trial.index, sweep: sweep, status: .failed, error: message, values: [:], identities: [],
                                 timings: timings, evaluatorIsTarget: false)
         }

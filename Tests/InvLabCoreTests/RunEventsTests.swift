@@ -1,0 +1,39 @@
+import Foundation
+import InvLabBuiltins
+import InvLabCore
+import Testing
+
+/// Records the events of a run.
+final class RecordingSink: RunSink {
+    var events: [String] = []
+    func receive(_ event: RunEvent) throws {
+        switch event {
+        case .runStarted(_, _, let trials, let resumed): events.append("started \(trials) \(resumed)")
+        case .trialStarted(let index, _): events.append("trial \(index)")
+        case .trialFinished(let outcome): events.append("finished \(outcome.index) \(outcome.status.rawValue)")
+        case .runFinished(_, let outcomes, _, let interrupted): events.append("done \(outcomes.count) \(interrupted)")
+        }
+    }
+}
+
+@Suite("Run events and sinks")
+struct RunEventsTests {
+    @Test("a library user's runner emits the events in order and writes the report itself")
+    func eventsAndReport() throws {
+        let fixture = try SpecFixture(files: ["spec.yaml": tiny(replacing: "output: {images: true, report: false}", with: "output: {images: true, report: true}")
+            + "sweep:\n  seed: [3, 4]\n"])
+        defer { fixture.remove() }
+        var options = RunOptions(dataDirectory: fixture.directory.appendingPathComponent("data"))
+        options.outDirectory = fixture.directory.appendingPathComponent("run")
+        options.cacheDirectory = fixture.directory.appendingPathComponent("cache")
+        options.progress = .quiet
+        let runner = ExperimentRunner(loaded: try fixture.load(), registries: try Builtins.registries(), options: options)
+        let sink = RecordingSink()
+        runner.sinks.append(sink)
+        let summary = try runner.run()
+        #expect(sink.events == ["started 2 0", "trial 0", "finished 0 completed", "trial 1", "finished 1 completed", "done 2 false"])
+        // No CLI involved: the runner's ReportSink wrote plots and report.html.
+        #expect(FileManager.default.fileExists(atPath: summary.directory.appendingPathComponent("report.html").path))
+        #expect(FileManager.default.fileExists(atPath: summary.directory.appendingPathComponent("plots/seed.svg").path))
+    }
+}
