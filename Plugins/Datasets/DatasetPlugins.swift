@@ -75,8 +75,8 @@ public struct IDXPairDataset: DatasetPlugin {
         """
     let images: URL, labels: URL, classNames: [String]
     public init(configuration: Configuration, context: BuildContext) throws {
-        images = context.resolve(configuration.images)
-        labels = context.resolve(configuration.labels)
+        images = context.inputFile(configuration.images, key: "images")
+        labels = context.inputFile(configuration.labels, key: "labels")
         classNames = configuration.classNames
     }
 
@@ -120,7 +120,7 @@ public struct ImageFolderPlugin: DatasetPlugin {
         """
     let folder: URL, options: ImageFolderDataset.Options
     public init(configuration: Configuration, context: BuildContext) throws {
-        folder = context.resolve(configuration.path)
+        folder = context.inputFolder(configuration.path, key: "path")
         let size = configuration.height.flatMap { h in configuration.width.map { (height: h, width: $0) } }
         options = ImageFolderDataset.Options(size: size, channels: configuration.channels,
                                              resizeMode: configuration.resize == .resize ? .resize : .centerCropThenResize)

@@ -9,10 +9,11 @@ protocol TrainableRecognizerConfiguration: SpecConfig {
     var weights: String? { get }
 }
 
-/// Builds the training optimizer once so that a bad `train.optimizer` is reported at validation.
+/// Builds the training optimizer once so that a bad `train.optimizer` is reported at validation,
+/// and records the `weights:` file so that validation checks it exists.
 func checkedWeights(_ configuration: some TrainableRecognizerConfiguration, context: BuildContext) throws -> URL? {
     _ = try context.registries.optimizers.build(configuration.train.optimizer, context: context)
-    return configuration.weights.map { context.resolve($0) }
+    return configuration.weights.map { context.inputFile($0, key: "weights") }
 }
 
 let trainDoc = "How the network is trained (epochs, batch size, optimizer plugin, validation, early stopping, augmentation)."

@@ -12,11 +12,12 @@ public struct InvlabCommand: ParsableCommand {
         discussion: """
         Examples:
           invlab run Experiments/quickstart.yaml
-          invlab run Experiments/orl/miface.yaml --set attack.iterations=200 --out runs/try
+          invlab run Experiments/orl/fredrikson_miface.yaml --set attack.iterations=200 --out runs/try
           invlab validate Experiments/*.yaml
           invlab plugins --kind defense
           invlab data fetch orl
         """,
+        version: Provenance.version,
         subcommands: [RunCommand.self, ValidateCommand.self, VerifyCommand.self, PluginsCommand.self, SchemaCommand.self,
                       ReportCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self])
 

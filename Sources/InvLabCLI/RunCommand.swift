@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InvLabCore
+import InvLabSpec
 
 /// Options shared by commands that load specs.
 struct SpecOptions: ParsableArguments {
@@ -31,11 +32,12 @@ struct RunCommand: ParsableCommand {
         targets.csv, trials/*/ (grids, reconstructions.npy), plots/*.svg and report.html.
         Trained models are cached (INVLAB_CACHE_DIR, else <output.directory>/.cache), so a sweep over a
         defense parameter trains each model once. Ctrl-C finishes the current step, keeps finished trials
-        and exits 130; `--resume` continues.
+        and exits 130; `--resume` continues (re-applying the run's --set overrides, stored in run.json, when
+        none are given).
 
         Examples:
           invlab run Experiments/quickstart.yaml
-          invlab run Experiments/orl/dummy_lambda_sweep.yaml --set sweep.defense\\.lambda.step=0.1
+          invlab run Experiments/orl/dummy_lambda_sweep.yaml --set 'sweep["defense.lambda"].step=0.1'
           invlab run spec.yaml --out runs/mine --resume
         """)
 
@@ -64,7 +66,16 @@ struct RunCommand: ParsableCommand {
             printError("error: --resume needs --out DIR (the run directory to continue)")
             throw ExitCode(ExitCodes.badSpec)
         }
-        let loaded = try loadSpec(spec, overrides: specOptions.overrides)
+        var overrides = specOptions.overrides
+        if resume, let out {
+            let stored = RecordedRun.resumeOverrides(given: overrides, directory: URL(fileURLWithPath: out))
+            if stored.reapplied {
+                printError("resume: re-applying the --set overrides stored in run.json: "
+                           + stored.overrides.map { "--set " + shellQuoted($0) }.joined(separator: " "))
+            }
+            overrides = stored.overrides
+        }
+        let loaded = try loadSpec(spec, overrides: overrides)
         Interruption.install()
         var options = RunOptions(dataDirectory: DataLocation.directory(dataDir))
         options.outDirectory = out.map { URL(fileURLWithPath: $0) }
@@ -89,7 +100,8 @@ struct RunCommand: ParsableCommand {
         print("run directory: \(summary.directory.path)")
         if FileManager.default.fileExists(atPath: report.path) { print("report: \(report.path)") }
         if summary.interrupted {
-            printError("interrupted: \(summary.outcomes.count) of \(loaded.trials.count) trials recorded; continue with: invlab run \(spec) --out \(summary.directory.path) --resume")
+            printError("interrupted: \(summary.outcomes.count) of \(loaded.trials.count) trials recorded; continue with: "
+                       + ResumeHint.command(spec: spec, overrides: overrides, directory: summary.directory.path))
             throw ExitCode(ExitCodes.interrupted)
         }
         if summary.outcomes.contains(where: { $0.status == .failed }) {
@@ -117,6 +129,16 @@ extension RunCommand {
                              let cell = row[index]
                              return cell.count > 60 ? String(cell.prefix(57)) + "..." : cell
                          } })
+    }
+}
+
+/// The command that continues an interrupted run, printed when `invlab run` is interrupted.
+public enum ResumeHint {
+    /// `invlab run SPEC [--set OVERRIDE]... --out DIR --resume`, every argument shell-quoted, so
+    /// that pasting it continues the run with the spec hash it started with.
+    public static func command(spec: String, overrides: [String], directory: String) -> String {
+        (["invlab", "run", shellQuoted(spec)] + overrides.flatMap { ["--set", shellQuoted($0)] }
+            + ["--out", shellQuoted(directory), "--resume"]).joined(separator: " ")
     }
 }
 

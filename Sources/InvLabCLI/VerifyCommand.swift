@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InvLabCore
+import InvLabSpec
 
 /// `invlab verify`.
 struct VerifyCommand: ParsableCommand {
@@ -9,11 +10,12 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Rerun a published experiment and check its figures against <spec>.expected.csv.",
         discussion: """
         Reports, metric by metric, whether the rerun agrees with the published value within the stated
-        tolerance, and exits 1 if any does not. `--run DIR` checks an existing run instead of rerunning.
+        tolerance, and exits 1 if any does not. `--run DIR` checks an existing run of the same spec instead
+        of rerunning (a run of another spec, or of this one with --set overrides, is refused with exit 64).
 
         Examples:
           invlab verify Experiments/quickstart.yaml
-          invlab verify Experiments/orl/miface_softmax.yaml --run runs/miface_softmax/20261129-101500
+          invlab verify Experiments/orl/fredrikson_miface.yaml --run runs/orl-fredrikson-miface/20261129-101500
         """)
 
     @Argument(help: "The spec file.")
@@ -41,6 +43,7 @@ struct VerifyCommand: ParsableCommand {
         }
         let outcomes: [TrialOutcome]
         if let existingRun {
+            try checkIsRunOfSpec(existingRun)
             let lines = (try? String(contentsOfFile: existingRun + "/results.jsonl", encoding: .utf8)) ?? ""
             outcomes = try OutcomeCoding.outcomes(jsonLines: lines)
         } else {
@@ -60,5 +63,23 @@ struct VerifyCommand: ParsableCommand {
         print(table.aligned, terminator: "")
         print(passed ? "verify: all \(expected.rows.count) figures agree within tolerance" : "verify: some figures disagree")
         if !passed { throw ExitCode(ExitCodes.failure) }
+    }
+}
+
+extension VerifyCommand {
+    /// Refuses (exit 64) a `--run` directory whose run.json records another spec hash than the
+    /// spec's: its figures would be compared with another experiment's expected values.
+    func checkIsRunOfSpec(_ directory: String) throws {
+        let loaded = try loadSpec(spec, overrides: [])
+        do {
+            let recorded = try RecordedRun(directory: URL(fileURLWithPath: directory))
+            if let mismatch = recorded.mismatch(with: loaded, specPath: spec) {
+                printError(mismatch.description)
+                throw ExitCode(ExitCodes.badSpec)
+            }
+        } catch let error as RunDirectoryError {
+            printError("error: \(error)")
+            throw ExitCode(ExitCodes.badSpec)
+        }
     }
 }

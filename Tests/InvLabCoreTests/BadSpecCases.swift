@@ -157,7 +157,7 @@ let badSpecCases: [BadSpecCase] = [
         --set:1:1: error: an override must look like key.path=value, got 'attack.iterations'
             1 | attack.iterations
               | ^
-        note: example: --set attack.regularizers[0].weight=0.05
+        note: example: --set attack.iterations=200
         """),
     BadSpecCase(name: "override of a misspelt key", files: ["spec.yaml": tinySpec], overrides: ["attack.iteration=3"], expected: """
         --set:1:8: error: unknown key 'iteration' (at attack.iteration)
@@ -234,5 +234,42 @@ let badSpecCases: [BadSpecCase] = [
            14 | judges: []
               |         ^
         note: list at least one judge, or remove `judges:` to use the default panel
+        """),
+    // The researcher's path: a --set or a sweep path that would be silently ignored is an error.
+    BadSpecCase(name: "override of a swept key", files: ["spec.yaml": tinySpec + "sweep: {attack.iterations: [2, 3]}\n"],
+                overrides: ["attack.iterations=5"], expected: """
+        --set:1:1: error: --set of a swept key has no effect: the sweep sets 'attack.iterations' in every trial (at attack.iterations)
+            1 | attack.iterations=5
+              | ^
+        note: 'attack.iterations' is swept at spec.yaml:16:9; every trial writes its sweep value there, replacing this --set
+        note: to change the values the sweep takes, override the sweep instead, e.g. --set 'sweep["attack.iterations"]=[5]'
+        """),
+    BadSpecCase(name: "override inside a swept value",
+                files: ["spec.yaml": tinySpec + "sweep: {attack.optimizer: [{type: gradient_descent, lr: 0.1}, adam]}\n"],
+                overrides: ["seed=4", "attack.optimizer.lr=0.5"], expected: """
+        --set:2:1: error: --set of a swept key has no effect: the sweep sets 'attack.optimizer' in every trial (at attack.optimizer.lr)
+            2 | attack.optimizer.lr=0.5
+              | ^
+        note: 'attack.optimizer' is swept at spec.yaml:16:9; every trial writes its sweep value there, replacing this --set
+        note: to change one of the swept values, override it inside the sweep, e.g. --set 'sweep["attack.optimizer"][0].lr=0.5' (item 0 of the swept list)
+        """),
+    BadSpecCase(name: "item of a list the spec does not have",
+                files: ["spec.yaml": tiny(replacing: "  regularizers: [{type: total_variation, weight: 0.01}]\n", with: "")],
+                overrides: ["attack.regularizers[0].weight=0.05"], expected: """
+        --set:1:20: error: cannot index into 'attack.regularizers': there is no such key (at attack.regularizers)
+            1 | attack.regularizers[0].weight=0.05
+              |                    ^
+        note: to create the list, set it whole (each plugin with its type), e.g. --set 'attack.regularizers=[{type: <plugin id>, weight: 0.05}]'
+        """),
+    BadSpecCase(name: "misspelt sweep path beside a missing key",
+                files: ["spec.yaml": tiny(replacing: "name: tiny\n", with: "") + "defense: {type: dummy_recognizer, lambda: 0.25}\nsweep: {defense.lamda: [0, 0.5]}\n"],
+                expected: """
+        spec.yaml:1:1: error: missing required key 'name'
+            1 | version: 1
+              | ^
+        spec.yaml:16:9: error: unknown key 'lamda' (at defense.lamda)
+           16 | sweep: {defense.lamda: [0, 0.5]}
+              |         ^
+        note: did you mean 'lambda'?
         """),
 ]

@@ -26,10 +26,13 @@ struct InvlabProcess {
         try process.run()
     }
 
-    func wait() -> Int32 {
-        _ = stderr.fileHandleForReading.readDataToEndOfFile()
+    func wait() -> Int32 { finish().status }
+
+    /// Waits for the process and returns its status and what it wrote to standard error.
+    func finish() -> (status: Int32, errors: String) {
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return process.terminationStatus
+        return (process.terminationStatus, String(decoding: errors, as: UTF8.self))
     }
 }
 
@@ -84,6 +87,26 @@ struct InterruptionTests {
         }
         #expect(try InvlabProcess(["run", "spec.yaml", "--out", "interrupted", "--resume", "--quiet"], directory: directory).wait() == 0)
         #expect(try text(runDirectory, "results.csv") == text(directory.appendingPathComponent("reference"), "results.csv"))
+    }
+
+    @Test("the resume hint after Ctrl-C keeps the --set overrides; --resume without them re-applies them")
+    func resumeHintKeepsOverrides() throws {
+        let fixture = try SpecFixture(files: ["spec.yaml": slowSweepSpec])
+        defer { fixture.remove() }
+        let runDirectory = fixture.directory.appendingPathComponent("interrupted")
+        let running = try InvlabProcess(["run", "spec.yaml", "--out", "interrupted", "--quiet", "--set", "attack.optimizer.lr=0.2"],
+                                        directory: fixture.directory)
+        let deadline = Date().addingTimeInterval(120)
+        while recordedTrials(runDirectory) < 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        kill(running.process.processIdentifier, SIGINT)
+        let interrupted = running.finish()
+        guard recordedTrials(runDirectory) < 4 else { return }   // finished before the interrupt arrived
+        #expect(interrupted.status == 130)
+        #expect(interrupted.errors.contains("continue with: invlab run spec.yaml --set attack.optimizer.lr=0.2 --out \(runDirectory.path) --resume"),
+                "\(interrupted.errors)")
+        let resumed = try InvlabProcess(["run", "spec.yaml", "--out", "interrupted", "--resume", "--quiet"], directory: fixture.directory).finish()
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        #expect(resumed.errors.contains("resume: re-applying the --set overrides stored in run.json: --set attack.optimizer.lr=0.2"))
     }
 
     @Test("a bad spec exits 64 before anything is built, a memory guard refusal is a clear error")

@@ -54,7 +54,7 @@ extension DiagnosticCatalogTests {
             --set:1:1: error: an override must look like key.path=value, got 'attack.steps'
                 1 | attack.steps
                   | ^
-            note: example: --set attack.regularizers[0].weight=0.05
+            note: example: --set attack.iterations=200
             """),
         DiagnosticCase("--set with a malformed key path", files: [("main.yaml", validPrefix)], overrides: ["seed=1", "attack..steps=3"], expected: """
             --set:2:8: error: invalid key path 'attack..steps': expected a key after '.', found '.'

@@ -17,6 +17,8 @@ public enum PluginKind: String, CaseIterable, Sendable, SpecEnum {
 ///
 /// Construction must be cheap and must not allocate tensors or touch the disk: `invlab validate`
 /// builds every plugin of a spec to check it. Heavy work happens in the kind's run-time methods.
+/// A file or folder the plugin will read is named with `context.inputFile(_:key:)` or
+/// `context.inputFolder(_:key:)`, so that validation checks it exists before anything runs.
 public protocol Plugin {
     associatedtype Configuration: SpecConfig
     /// The id written in specs (`type: total_variation`).
@@ -52,6 +54,11 @@ public struct BuildContext {
     public var registries: Registries
     /// The names of the trial's judge panel, in order (metrics declare per-judge columns).
     public var judgeNames: [String] = []
+    /// The plugin's own keys as written (set by `Registry.build`), to locate a key's value.
+    public var options: Node = .mapping([])
+    /// Files and folders that plugins built with this context, or a copy of it, will read;
+    /// `ExperimentPlan.build` checks them once every plugin is built.
+    public let inputs = InputPathLog()
 
     public init(path: SpecPath = .root, location: SourceLocation = .generated, specDirectory: URL,
                 seed: UInt64, registries: Registries) {
@@ -62,10 +69,30 @@ public struct BuildContext {
         self.registries = registries
     }
 
-    /// A file path from the spec, resolved against the spec's directory.
+    /// A file path from the spec, resolved against the spec's directory. A path the plugin
+    /// will read should go through `inputFile(_:key:)` or `inputFolder(_:key:)` instead.
     public func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
         return specDirectory.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// The file at `path` (the value of the plugin's key `key`), resolved against the spec's
+    /// directory and recorded so that validation reports it at the key when it is missing.
+    public func inputFile(_ path: String, key: String) -> URL {
+        record(path, key: key, kind: .file)
+    }
+
+    /// The folder at `path` (the value of the plugin's key `key`), resolved and recorded like
+    /// `inputFile(_:key:)`.
+    public func inputFolder(_ path: String, key: String) -> URL {
+        record(path, key: key, kind: .folder)
+    }
+
+    private func record(_ path: String, key: String, kind: InputPath.Kind) -> URL {
+        let url = resolve(path)
+        inputs.append(InputPath(written: path, url: url, specDirectory: specDirectory, kind: kind, location: options[key]?.location ?? location,
+                                path: self.path.appending(key), isDefault: options[key] == nil))
+        return url
     }
 
     /// A semantic error at this plugin's location (or a more precise one), as a `SpecError`.

@@ -81,6 +81,7 @@ public struct Registry<Instance>: @unchecked Sendable {
         var nested = context
         nested.path = node.path
         nested.location = node.location
+        nested.options = node.options
         return try entry.build(node, nested)
     }
 }

@@ -18,16 +18,8 @@ public enum Provenance {
         return (commit, !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
-    /// The Swift compiler this binary was built with.
-    public static var swiftCompiler: String {
-        #if compiler(>=6.3)
-        return "Swift 6.3 or later"
-        #elseif compiler(>=6.0)
-        return "Swift 6.0-6.2"
-        #else
-        return "Swift 5"
-        #endif
-    }
+    /// The Swift compiler this binary was built with, to the patch release: "Swift 6.3.1".
+    public static var swiftCompiler: String { "Swift " + SwiftCompilerVersion.text }
 
     /// Operating system and kernel.
     public static var operatingSystem: String {

@@ -97,6 +97,7 @@ public final class ExperimentRunner {
         try directory.write(emitYAML(loaded.root), to: "spec.resolved.yaml")
         try directory.writeRunInfo([
             ("name", .string(loaded.spec.name)), ("spec_file", .string(loaded.file.path)), ("spec_hash", .string(loaded.hash)),
+            ("overrides", .array(loaded.overrides.map { .string($0) })),
             ("seed", .integer(loaded.spec.seed)), ("trials", .integer(loaded.trials.count)), ("status", "running"),
             ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
             ("resolved_spec", JSONValue(loaded.root)), ("columns", ColumnRecords.json(columns)), ("data_split", .null), ("judges", .null),

@@ -10,6 +10,9 @@ public struct LoadedSpec {
     public let sources: SourceCache
     /// The composed spec with overrides, before sweep assignments.
     public let root: Node
+    /// The `--set` assignments applied, as typed (recorded in run.json so `--resume` can
+    /// re-apply them).
+    public var overrides: [String] = []
     public let spec: ExperimentSpec
     /// The sweep's trials (one trial without assignments when there is no sweep).
     public let trials: [Sweep.Trial]
@@ -45,10 +48,11 @@ public enum SpecLoader {
             do {
                 spec = try decode(ExperimentSpec.self, from: root, at: .root)
             } catch let error as SpecError {
-                // Report the plugins' own problems in the same pass as the spec's.
+                // Report the plugins' own problems, and those of the sweep's values, in the same pass as the spec's.
                 let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
                 var diagnostics = error.diagnostics
                 for diagnostic in pluginDiagnostics(root, specDirectory: directory, registries: registries)
+                    + sweepDiagnostics(root, specDirectory: directory, registries: registries)
                 where !diagnostics.contains(diagnostic) {
                     diagnostics.append(diagnostic)
                 }
@@ -56,7 +60,8 @@ public enum SpecLoader {
             }
             let trials = spec.sweep?.trials ?? [Sweep.Trial(index: 0, assignments: [])]
             let url = URL(fileURLWithPath: file).standardizedFileURL
-            let loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
+            var loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
+            loaded.overrides = overrides
             try validateTrials(loaded, registries: registries)
             return loaded
         } catch let error as SpecError {
@@ -101,6 +106,42 @@ public enum SpecLoader {
         }
         for (index, item) in (root["metrics"]?.items ?? []).enumerated() {
             check(item, SpecPath.root.appending("metrics").appending(index: index)) { try registries.metrics.build($0, context: context) }
+        }
+        return diagnostics + context.inputs.problems()
+    }
+
+    /// The problems of the sweep's values when the spec itself does not decode (a misspelt
+    /// sweep path is then reported beside a missing required key): each value of each axis is
+    /// written into the spec, with every other axis at its first value, and that spec is decoded
+    /// and its plugins built. Nothing when the sweep itself does not decode (the spec's own
+    /// diagnostics say why).
+    static func sweepDiagnostics(_ root: Node, specDirectory: URL, registries: Registries) -> [Diagnostic] {
+        guard let node = root["sweep"] else { return [] }
+        var decoding = DecodingContext()
+        guard let sweep = Sweep.decode(node, at: SpecPath.root.appending("sweep"), context: &decoding), !sweep.axes.isEmpty else { return [] }
+        let base = root.removingEntry("sweep")
+        // First axis slowest: the trial index of "axis a at value v, the others at 0" is v times the product of the later axes' sizes.
+        var indices: [Int] = [0]
+        var stride = 1
+        for axis in sweep.axes.reversed() {
+            indices += (1..<max(1, axis.values.count)).map { $0 * stride }
+            stride *= axis.values.count
+        }
+        var diagnostics: [Diagnostic] = []
+        for index in indices {
+            guard let trial = sweep.trial(at: index) else { continue }
+            let found: [Diagnostic]
+            do {
+                let node = try sweep.applying(trial, to: base)
+                var context = DecodingContext()
+                _ = ExperimentSpec.decode(node, at: .root, context: &context)
+                found = context.diagnostics + pluginDiagnostics(node, specDirectory: specDirectory, registries: registries)
+            } catch let error as SpecError {
+                found = error.diagnostics
+            } catch {
+                continue
+            }
+            for diagnostic in found where !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
         }
         return diagnostics
     }

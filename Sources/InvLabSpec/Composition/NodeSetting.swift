@@ -20,6 +20,9 @@ public func setting(_ path: SpecPath, to value: Node, in root: Node, at location
 struct NodeSetter {
     typealias Step = (component: SpecPath.Component, location: SourceLocation?)
     let value: Node
+    /// The value as typed after `=` when the setter applies a `--set` override (nil for a
+    /// sweep); an index into a missing list then gets a note on setting the whole list.
+    var overrideValueText: String? = nil
 
     func set(_ steps: ArraySlice<Step>, in node: Node?, at path: SpecPath) throws -> Node {
         guard let step = steps.first else { return value }
@@ -56,7 +59,8 @@ struct NodeSetter {
     private func set(index: Int, step: Step, rest: ArraySlice<Step>, in node: Node?, at path: SpecPath) throws -> Node {
         guard let node else {
             throw SpecError(.error("cannot index into \(describe(path)): there is no such key",
-                                   at: step.location ?? value.location, path: path))
+                                   at: step.location ?? value.location, path: path,
+                                   notes: overrideValueText.map { wholeListNotes(path, rest: rest, valueText: $0) } ?? []))
         }
         guard var items = node.items else {
             throw SpecError(.error("cannot index into \(describe(path)): it is \(node.kindDescription), not a list",
@@ -70,6 +74,25 @@ struct NodeSetter {
         }
         items[index] = try set(rest, in: items[index], at: path.appending(index: index))
         return Node(.sequence(items), at: node.location)
+    }
+
+    /// How to write the whole list with one `--set` when the spec has no list to index into,
+    /// e.g. `attack.regularizers[0].weight=0.05` on a spec without regularizers suggests
+    /// `--set 'attack.regularizers=[{type: <plugin id>, weight: 0.05}]'`.
+    private func wholeListNotes(_ path: SpecPath, rest: ArraySlice<Step>, valueText: String) -> [String] {
+        let keys = rest.compactMap { step -> String? in
+            if case .key(let key) = step.component { return key }
+            return nil
+        }
+        guard keys.count == rest.count else {
+            return ["to create the list, set it whole: --set \(shellQuoted("\(path)=[...]"))"]
+        }
+        let value = valueText.isEmpty ? "null" : valueText
+        let item = keys.reversed().reduce(value) { inner, key in "{\(key): \(inner)}" }
+        if keys.isEmpty || keys.first == "type" {
+            return ["to create the list, set it whole: --set \(shellQuoted("\(path)=[\(item)]"))"]
+        }
+        return ["to create the list, set it whole (each plugin with its type), e.g. --set \(shellQuoted("\(path)=[{type: <plugin id>, \(item.dropFirst())]"))"]
     }
 
     private func describe(_ path: SpecPath) -> String {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `--set key.path=value` overrides typed on the command line.
 
 /// The pseudo-file name under which `--set` arguments appear in diagnostics.
@@ -15,26 +17,58 @@ public let overrideSourceName = "--set"
 ///   path that cannot be followed (index past the end, indexing into a scalar).
 public func applyOverride(_ assignment: String, to root: Node, cache: SourceCache? = nil,
                           loader: YAMLLoader = YAMLLoader()) throws -> Node {
-    let line = cache?.appendLine(assignment, to: overrideSourceName) ?? 1
-    func location(offset: Int) -> SourceLocation {
-        SourceLocation(file: overrideSourceName, line: line, column: offset + 1)
+    try Override(parsing: assignment, cache: cache, loader: loader).applied(to: root)
+}
+
+/// One parsed `--set key.path=value` assignment (see `applyOverride(_:to:cache:loader:)`):
+/// kept after it is applied so that later checks, such as an override of a swept key, can
+/// name its key path and point at it.
+public struct Override: Sendable {
+    /// The assignment as typed.
+    public let text: String
+    /// The key path before `=`.
+    public let path: SpecPath
+    /// Where the key path starts (the pseudo-file `--set`, column 1 of its line).
+    public let location: SourceLocation
+    /// The text after `=`, trimmed of surrounding spaces (quoted back in suggestions).
+    public let valueText: String
+    let steps: [NodeSetter.Step]
+    let value: Node
+
+    /// Parses `assignment`, appending it to `cache` as the next line of `--set` when given.
+    /// - Throws: `SpecError` for a missing `=`, a malformed key path or an unparsable value.
+    public init(parsing assignment: String, cache: SourceCache? = nil, loader: YAMLLoader = YAMLLoader()) throws {
+        let line = cache?.appendLine(assignment, to: overrideSourceName) ?? 1
+        func location(offset: Int) -> SourceLocation {
+            SourceLocation(file: overrideSourceName, line: line, column: offset + 1)
+        }
+        let characters = Array(assignment)
+        guard let equals = characters.firstIndex(of: "=") else {
+            throw SpecError(.error("an override must look like key.path=value, got '\(assignment)'", at: location(offset: 0),
+                                   notes: ["example: --set attack.iterations=200"]))
+        }
+        let pathText = String(characters[..<equals])
+        let components: [(component: SpecPath.Component, offset: Int)]
+        do {
+            components = try SpecPath.parseComponents(pathText)
+        } catch let error as SpecPathSyntaxError {
+            throw SpecError(.error("invalid key path '\(pathText)': \(error.message)", at: location(offset: error.offset)))
+        }
+        let valueText = String(characters[(equals + 1)...])
+        text = assignment
+        path = SpecPath(components.map(\.component))
+        self.location = location(offset: 0)
+        self.valueText = valueText.trimmingCharacters(in: .whitespaces)
+        value = try parseOverrideValue(valueText, valueOffset: equals + 1, line: line, loader: loader)
+        steps = components.map { (component: $0.component, location: Optional(location(offset: $0.offset))) }
     }
-    let characters = Array(assignment)
-    guard let equals = characters.firstIndex(of: "=") else {
-        throw SpecError(.error("an override must look like key.path=value, got '\(assignment)'", at: location(offset: 0),
-                               notes: ["example: --set attack.regularizers[0].weight=0.05"]))
+
+    /// `root` with the value written at the key path (semantics of `setting(_:to:in:at:)`).
+    /// - Throws: `SpecError` for a path that cannot be followed (index past the end, indexing
+    ///   into a scalar or into a key the spec does not have).
+    public func applied(to root: Node) throws -> Node {
+        try NodeSetter(value: value, overrideValueText: valueText).set(steps[...], in: root, at: .root)
     }
-    let pathText = String(characters[..<equals])
-    let components: [(component: SpecPath.Component, offset: Int)]
-    do {
-        components = try SpecPath.parseComponents(pathText)
-    } catch let error as SpecPathSyntaxError {
-        throw SpecError(.error("invalid key path '\(pathText)': \(error.message)", at: location(offset: error.offset)))
-    }
-    let value = try parseOverrideValue(String(characters[(equals + 1)...]), valueOffset: equals + 1,
-                                       line: line, loader: loader)
-    let steps = components.map { (component: $0.component, location: Optional(location(offset: $0.offset))) }
-    return try NodeSetter(value: value).set(steps[...], in: root, at: .root)
 }
 
 /// The YAML value of an override, relocated into the `--set` pseudo-file.

@@ -30,12 +30,19 @@ public struct SpecComposer: Sendable {
     /// The composed tree of the spec at `file` with command-line overrides applied in order
     /// (see `applyOverride(_:to:cache:loader:)`); the overrides are recorded in `cache` so
     /// diagnostics can quote them.
-    /// - Throws: `SpecError` from composition, or from the first override that fails.
+    /// - Throws: `SpecError` from composition, from the first override that fails, or for
+    ///   every override of a key that the final spec sweeps (the sweep would silently replace
+    ///   it in every trial; see `sweptOverrideDiagnostics(_:in:)`).
     public func compose(file: String, overrides: [String]) throws -> Node {
         var root = try compose(file: file)
+        var applied: [Override] = []
         for assignment in overrides {
-            root = try applyOverride(assignment, to: root, cache: cache, loader: loader)
+            let override = try Override(parsing: assignment, cache: cache, loader: loader)
+            root = try override.applied(to: root)
+            applied.append(override)
         }
+        let swept = sweptOverrideDiagnostics(applied, in: root)
+        if !swept.isEmpty { throw SpecError(swept) }
         return root
     }
 
