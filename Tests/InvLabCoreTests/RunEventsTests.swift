@@ -37,3 +37,20 @@ struct RunEventsTests {
         #expect(FileManager.default.fileExists(atPath: summary.directory.appendingPathComponent("plots/seed.svg").path))
     }
 }
+
+@Suite("Plugins built once per run")
+struct PluginBuildTests {
+    @Test("a three-point sweep builds each distinct plugin once, and the runner builds none again")
+    func buildsOnce() throws {
+        let fixture = try SpecFixture(files: ["spec.yaml": tinySpec + "sweep:\n  attack.iterations: [2, 3, 4]\n"])
+        defer { fixture.remove() }
+        let loaded = try fixture.load()
+        #expect(loaded.plans.count == 3)
+        let cache = PluginBuildCache()
+        for trial in loaded.trials {
+            _ = try ExperimentPlan.build(loaded.spec(of: trial), specDirectory: fixture.directory, registries: try Builtins.registries(), cache: cache)
+        }
+        // dataset, target, evaluator, 4 judges, 4 metrics once; the attack once per iteration count.
+        #expect(cache.builds == 1 + 1 + 1 + 4 + 4 + 3)
+    }
+}

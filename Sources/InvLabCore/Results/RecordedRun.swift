@@ -19,14 +19,18 @@ public struct RecordedRun: Equatable {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw RunDirectoryError("\(directory.path) holds no run.json; is it a run directory?")
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let object = try? JSONValue.parse(data), case .object = object else {
             throw RunDirectoryError("\(file.path) is not a JSON object; is it a run directory?")
         }
+        func string(_ value: JSONValue?) -> String? {
+            if case .string(let text)? = value { return text }
+            return nil
+        }
         self.directory = directory
-        name = object["name"] as? String
-        specHash = object["spec_hash"] as? String
-        trials = object["trials"] as? Int
-        overrides = object["overrides"] as? [String] ?? []
+        name = string(object["name"])
+        specHash = string(object["spec_hash"])
+        trials = object["trials"]?.doubleValue.map { Int($0) }
+        if case .array(let list)? = object["overrides"] { overrides = list.compactMap(string) } else { overrides = [] }
     }
 
     /// Why this run cannot stand for a run of `loaded` (the spec at `specPath`): a different

@@ -40,6 +40,8 @@ public final class ExperimentRunner {
     /// Receivers of the run's events (`RunEvent`): a trial log, and the report when the spec
     /// asks for one. Add your own before calling `run()`.
     public var sinks: [any RunSink]
+    /// Plugins built by this runner for trials the loaded spec has no plan for.
+    private let buildCache = PluginBuildCache()
     /// Whether run.json already describes the judge panel (written by the first trial that builds it).
     private var recordedJudges = false
 
@@ -83,7 +85,7 @@ public final class ExperimentRunner {
 
     /// The declared result columns of this spec (from the base trial's metrics).
     public func resultColumns() throws -> ResultColumns {
-        let plan = try ExperimentPlan.build(loaded.spec(of: loaded.trials[0]), specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+        let plan = try self.plan(of: loaded.trials[0])
         return MetricAggregation.columns(for: plan.metrics, sweepKeys: loaded.spec.sweep?.axes.map { $0.path.description } ?? [])
     }
 
@@ -134,6 +136,15 @@ public final class ExperimentRunner {
         return RunSummary(directory: directory.url, outcomes: directory.outcomes, columns: columns, interrupted: interrupted)
     }
 
+    /// The plugins of a trial: those built while the spec was validated, or built now (once).
+    func plan(of trial: Sweep.Trial) throws -> ExperimentPlan {
+        if let position = loaded.trials.firstIndex(where: { $0.index == trial.index }), position < loaded.plans.count {
+            return loaded.plans[position]
+        }
+        return try ExperimentPlan.build(loaded.spec(of: trial), specDirectory: loaded.file.deletingLastPathComponent(), registries: registries,
+                                        cache: buildCache)
+    }
+
     func describe(_ trial: Sweep.Trial) -> String {
         trial.assignments.map { "\($0.path) = \(emitFlowYAML($0.value))" }.joined(separator: ", ")
     }
@@ -154,7 +165,7 @@ public final class ExperimentRunner {
         }
         do {
             let spec = try loaded.spec(of: trial)
-            let plan = try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+            let plan = try self.plan(of: trial)
             let execution = TrialExecution(plan: plan, environment: environment, registries: registries)
             let data = try timed("data") { try self.data(for: plan) }
             let models = try timed("models") { try execution.trainModels(data: data) }

@@ -16,6 +16,9 @@ public struct LoadedSpec {
     public let spec: ExperimentSpec
     /// The sweep's trials (one trial without assignments when there is no sweep).
     public let trials: [Sweep.Trial]
+    /// The plugins of every trial (same order as `trials`), built once while the spec was
+    /// validated; the runner uses them instead of building again.
+    public internal(set) var plans: [ExperimentPlan] = []
 
     /// The spec node of one trial (sweep assignments applied).
     public func node(of trial: Sweep.Trial) throws -> Node {
@@ -62,7 +65,7 @@ public enum SpecLoader {
             let url = URL(fileURLWithPath: file).standardizedFileURL
             var loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
             loaded.overrides = overrides
-            try validateTrials(loaded, registries: registries)
+            loaded.plans = try validateTrials(loaded, registries: registries)
             return loaded
         } catch let error as SpecError {
             throw SpecLoadError(error: error, sources: sources)
@@ -148,17 +151,21 @@ public enum SpecLoader {
 
     /// Decodes every trial's spec and builds every plugin, collecting all diagnostics
     /// (each distinct diagnostic once, however many trials share it).
-    static func validateTrials(_ loaded: LoadedSpec, registries: Registries) throws {
+    static func validateTrials(_ loaded: LoadedSpec, registries: Registries) throws -> [ExperimentPlan] {
         var diagnostics: [Diagnostic] = []
+        var plans: [ExperimentPlan] = []
+        let cache = PluginBuildCache()
         for trial in loaded.trials {
             do {
                 let spec = try loaded.spec(of: trial)
-                _ = try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+                plans.append(try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries,
+                                                      cache: cache))
             } catch let error as SpecError {
                 for diagnostic in error.diagnostics where !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
             }
         }
         if !diagnostics.isEmpty { throw SpecError(diagnostics) }
+        return plans
     }
 }
 
