@@ -73,7 +73,7 @@ let package = Package(
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
         ]),
         .target(name: "InvLabCLI", dependencies: [
-            "InvLabCore", "InvLabBuiltins", "InvLabBench", "InvLabDatasets",
+            "InvLabCore", "InvLabBuiltins", "InvLabBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "invlab", dependencies: ["InvLabCLI"]),

