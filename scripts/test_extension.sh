@@ -16,6 +16,15 @@ bin="$root/.build-extension/debug/team-invlab"
 out="$(mktemp -d)"
 INVLAB_CACHE_DIR="$out/cache" "$bin" run spec.yaml --out "$out/run" --quiet > "$out/stdout"
 grep -q "completed" "$out/stdout" || { cat "$out/stdout"; echo "extension test: the run did not complete"; exit 1; }
+# The README's one-file metric: its column reaches results.csv and the terminal summary.
+head -1 "$out/run/results.csv" | grep -q "brightness_match" || { echo "extension test: brightness_match is not a column of results.csv"; exit 1; }
+grep -q "brightness_match" "$out/stdout" || { echo "extension test: brightness_match is not in the terminal summary"; exit 1; }
+python3 - "$root/README.md" "$fixture/Sources/TemperatureDefense/BrightnessMatchMetric.swift" <<'PY' || { echo "extension test: the README's metric example and the fixture differ"; exit 1; }
+import re, sys
+readme, fixture = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+example = re.search(r"```swift\n(/// Share of reconstructions whose mean brightness.*?)```", readme, re.S).group(1)
+sys.exit(0 if example in fixture else 1)
+PY
 # A misspelt id is reported with the new plugin as the suggestion.
 sed 's/type: temperature,/type: temprature,/' spec.yaml > "$out/bad.yaml"
 if "$bin" validate "$out/bad.yaml" 2> "$out/stderr"; then echo "extension test: a bad spec validated"; exit 1; fi

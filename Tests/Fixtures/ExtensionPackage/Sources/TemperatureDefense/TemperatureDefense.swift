@@ -55,5 +55,6 @@ struct TemperatureModel: PublishedModel {
 public enum TemperatureDefenseModule {
     public static func register(into registries: inout Registries) throws {
         try registries.register(TemperatureDefense.self, module: "TemperatureDefense")
+        try registries.register(BrightnessMatchMetric.self, module: "TemperatureDefense")
     }
 }
