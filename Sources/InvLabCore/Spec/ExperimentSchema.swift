@@ -15,21 +15,20 @@ public enum ExperimentSchema {
             let description = properties[key]?["description"] ?? .string("")
             properties = properties.setting(key, to: schema.setting("description", to: description))
         }
-        var data = properties["data"] ?? .object([])
-        var dataProperties = data["properties"] ?? .object([])
-        dataProperties = dataProperties.setting("source", to: choice(.dataset).setting("description", to: dataProperties["source"]?["description"] ?? ""))
-        dataProperties = dataProperties.setting("public_source", to: JSONValue.object([
-            ("description", dataProperties["public_source"]?["description"] ?? ""),
-            ("anyOf", .array([["type": "null"], choice(.dataset)])),
-        ]))
-        data = data.setting("properties", to: dataProperties)
-        properties = properties.setting("data", to: data)
-        replace("target", with: choice(.recognizer))
-        replace("evaluator", with: ["anyOf": .array([["type": "null"], choice(.recognizer)])])
-        replace("defense", with: ["anyOf": .array([["type": "null"], ["const": "none"], choice(.defense), ["type": "array", "items": choice(.defense)]])])
-        replace("attack", with: choice(.attack))
-        replace("metrics", with: ["type": "array", "items": choice(.metric)])
-        replace("judges", with: ["anyOf": .array([["type": "null"], ["type": "array", "minItems": 1, "items": choice(.judge)]])])
+        // Every plugin slot accepts exactly the registered ids of its kind (`PluginSlot.all`).
+        for slot in PluginSlot.all {
+            let schema = slot.schema(plugin: choice(slot.kind))
+            if slot.keys.count == 1 {
+                replace(slot.keys[0], with: schema)
+            } else {
+                var parent = properties[slot.keys[0]] ?? .object([])
+                var nested = parent["properties"] ?? .object([])
+                let description = nested[slot.keys[1]]?["description"] ?? .string("")
+                nested = nested.setting(slot.keys[1], to: schema.setting("description", to: description))
+                parent = parent.setting("properties", to: nested)
+                properties = properties.setting(slot.keys[0], to: parent)
+            }
+        }
         root = root.setting("properties", to: properties)
         return SpecSchema.document(title: "InversionLab experiment spec (version 1)", root: root)
     }

@@ -90,25 +90,10 @@ public enum SpecLoader {
             }
             do { _ = try build(plugin) } catch let error as SpecError { diagnostics += error.diagnostics } catch {}
         }
-        check(root["data"]?["source"], SpecPath.root.appending("data").appending("source")) { try registries.datasets.build($0, context: context) }
-        check(root["data"]?["public_source"], SpecPath.root.appending("data").appending("public_source")) { try registries.datasets.build($0, context: context) }
-        check(root["target"], SpecPath.root.appending("target")) { try registries.recognizers.build($0, context: context) }
-        check(root["evaluator"], SpecPath.root.appending("evaluator")) { try registries.recognizers.build($0, context: context) }
-        check(root["attack"], SpecPath.root.appending("attack")) { try registries.attacks.build($0, context: context) }
-        if let defense = root["defense"], defense.stringValue != "none" {
-            if let items = defense.items {
-                for (index, item) in items.enumerated() {
-                    check(item, SpecPath.root.appending("defense").appending(index: index)) { try registries.defenses.build($0, context: context) }
-                }
-            } else {
-                check(defense, SpecPath.root.appending("defense")) { try registries.defenses.build($0, context: context) }
+        for slot in PluginSlot.all {
+            for (node, path) in slot.references(in: root) {
+                check(node, path) { try registries.build(slot.kind, $0, context: context) }
             }
-        }
-        for (index, item) in (root["judges"]?.items ?? []).enumerated() {
-            check(item, SpecPath.root.appending("judges").appending(index: index)) { try registries.judges.build($0, context: context) }
-        }
-        for (index, item) in (root["metrics"]?.items ?? []).enumerated() {
-            check(item, SpecPath.root.appending("metrics").appending(index: index)) { try registries.metrics.build($0, context: context) }
         }
         return diagnostics + context.inputs.problems()
     }
