@@ -46,7 +46,8 @@ public struct NetworkJudgePlugin: JudgePlugin {
                           ? "expected a name of lower-case letters, digits and '_' that starts with a letter, got '\($0)'" : nil }),
             SpecField("model", \.model, doc: """
                 The judge's recognizer plugin, trained on the private training split with a seed of its own. \
-                Default: the spec's `evaluator:`; without `downsample` and `adversarial` that is the trial's evaluator itself.
+                Default: the spec's `evaluator:` (its `target:` architecture when there is none); without `downsample` \
+                and `adversarial` that is the trial's evaluator itself.
                 """),
             SpecField("downsample", \.downsample, doc: "Average-pool images by this factor before the network (trained and judged at that resolution).",
                       range: 1...8),
@@ -97,9 +98,9 @@ public struct NetworkJudgePlugin: JudgePlugin {
                                  description: describe(source: resources.evaluatorIsTarget ? "the attacked target itself (allow_target_as_evaluator)"
                                                                                           : "the trial's evaluator", model: resources.evaluatorNode))
         }
-        guard let node = configuration.model ?? resources.evaluatorNode else {
-            throw DataError("judge '\(name)': the spec has no `evaluator:`, so this judge needs its own `model:`")
-        }
+        // The judge's own model, else the evaluator's architecture, else (a spec judged by its
+        // target) the target's architecture, trained anew with the judge's own seed.
+        let node = configuration.model ?? resources.evaluatorNode ?? resources.targetNode
         let plugin = try modelPlugin ?? resources.registries.recognizers.build(node, context: resources.context)
         let factor = configuration.downsample
         let images = NetworkJudge.downsampled(resources.data.privateTrain.images, by: factor)

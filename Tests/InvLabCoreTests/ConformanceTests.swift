@@ -136,7 +136,7 @@ enum ConformanceRun {
                                            evaluatorNode: PluginNode(id: "mlp", options: .mapping([
                                                MappingEntry(key: "hidden", value: .sequence([.value(.int(8))])),
                                            ])),
-                                           evaluator: target, evaluatorIsTarget: false, targetFingerprint: ["target"], specSeed: 5,
+                                           targetNode: PluginNode(id: "softmax_regression"), evaluator: target, evaluatorIsTarget: false, targetFingerprint: ["target"], specSeed: 5,
                                            dataFingerprint: "tiny", context: context)
             let prepared = try judge.prepare(resources)
             #expect(prepared.name == judge.name)

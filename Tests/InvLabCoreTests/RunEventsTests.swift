@@ -54,3 +54,23 @@ struct PluginBuildTests {
         #expect(cache.builds == 1 + 1 + 1 + 4 + 4 + 3)
     }
 }
+
+@Suite("The judge panel in a run")
+struct JudgePanelRunTests {
+    @Test("with allow_target_as_evaluator the evaluator judge is the target, never valid; the other judges still judge")
+    func targetAsEvaluator() throws {
+        let spec = tiny(replacing: "evaluator: {type: mlp, hidden: [8], train: {epochs: 3, batch_size: 4}}", with: "allow_target_as_evaluator: true")
+            .replacingOccurrences(of: "metrics: [attack_accuracy, target_confidence, recognition_accuracy, cost]",
+                                  with: "metrics: [attack_accuracy, judge_validity, judge_dose]")
+        let fixture = try SpecFixture(files: ["spec.yaml": spec])
+        defer { fixture.remove() }
+        let summary = try runSpec(fixture, out: "run")
+        let outcome = try #require(summary.outcomes.first)
+        #expect(outcome.status == .completed, "\(outcome.error ?? "")")
+        #expect(outcome.values["valid_evaluator"] == 0, "the target judging itself never counts")
+        #expect(outcome.values["judges_valid"].map { $0 <= 3 } == true)
+        let info = try String(contentsOf: summary.directory.appendingPathComponent("run.json"), encoding: .utf8)
+        #expect(info.contains("the attacked target itself (allow_target_as_evaluator)"))
+        #expect(info.contains("\"method\": \"PGD (Madry et al. 2018), training on the adversarial images only\""))
+    }
+}

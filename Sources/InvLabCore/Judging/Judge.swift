@@ -57,6 +57,9 @@ public struct JudgeResources {
     public var registries: Registries
     /// The spec's `evaluator:` recognizer (nil with `allow_target_as_evaluator`).
     public var evaluatorNode: PluginNode?
+    /// The spec's `target:` recognizer: the architecture a judge falls back to when the spec has
+    /// no evaluator (trained separately, with its own seed, so never the target itself).
+    public var targetNode: PluginNode
     /// The trial's evaluation classifier as trained (the target itself when `evaluatorIsTarget`).
     public var evaluator: Network
     public var evaluatorIsTarget: Bool
@@ -67,12 +70,13 @@ public struct JudgeResources {
     public var context: BuildContext
 
     public init(data: ExperimentData, environment: RunEnvironment, registries: Registries, evaluatorNode: PluginNode?,
-                evaluator: Network, evaluatorIsTarget: Bool, targetFingerprint: [String], specSeed: UInt64,
+                targetNode: PluginNode, evaluator: Network, evaluatorIsTarget: Bool, targetFingerprint: [String], specSeed: UInt64,
                 dataFingerprint: String, context: BuildContext) {
         self.data = data
         self.environment = environment
         self.registries = registries
         self.evaluatorNode = evaluatorNode
+        self.targetNode = targetNode
         self.evaluator = evaluator
         self.evaluatorIsTarget = evaluatorIsTarget
         self.targetFingerprint = targetFingerprint

@@ -61,7 +61,7 @@ public struct TrialExecution {
     public func prepareJudges(models: TrialModels, data: ExperimentData) throws -> [PreparedJudge] {
         guard plan.metrics.contains(where: \.usesJudges) else { return [] }
         let resources = JudgeResources(data: data, environment: environment, registries: registries, evaluatorNode: plan.spec.evaluator,
-                                       evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget,
+                                       targetNode: plan.spec.target, evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget,
                                        targetFingerprint: models.targetFingerprint, specSeed: UInt64(plan.spec.seed),
                                        dataFingerprint: DataPreparation.fingerprint(plan.spec), context: context)
         return try plan.judges.map { try $0.prepare(resources) }
