@@ -50,7 +50,9 @@ enum AttackResultAssembly {
             queries: targets.indices.map { identity in queries[(identity * k)..<((identity + 1) * k)].reduce(0, +) },
             iterations: targets.indices.map { identity in outcome.iterations[(identity * k)..<((identity + 1) * k)].max() ?? 0 },
             seconds: seconds,
-            starts: problem.decodedImages(start.gathering(rows: selectedRows)).clamped(to: 0...1))
+            starts: problem.decodedImages(start.gathering(rows: selectedRows)).clamped(to: 0...1),
+            objective: ObjectiveSplit(start: problem.objectiveTerms(start.gathering(rows: selectedRows), targets: targets),
+                                      end: problem.objectiveTerms(outcome.kept.gathering(rows: selectedRows), targets: targets)))
     }
 
     /// The result of attacking no identity.

@@ -81,6 +81,21 @@ struct SearchProblem {
         return total
     }
 
+    /// The objective's terms per row for search values (no tape): the weighted identity loss,
+    /// then each weighted regularizer under its plugin id (several of one kind are numbered).
+    func objectiveTerms(_ values: Tensor, targets: [Int]) -> [ObjectiveTerm] {
+        let v = Var(constant: values)
+        let x = images(v)
+        var terms = [ObjectiveTerm(name: "identity_loss",
+                                   values: (identityLoss.perImage(model.output(x), targets: targets) * identityWeight).value.scalars)]
+        for regularizer in regularizers {
+            var name = type(of: regularizer).id
+            if terms.contains(where: { $0.name == name }) { name += "_\(terms.count)" }
+            terms.append(ObjectiveTerm(name: name, values: (regularizer.penalty(images: x, latents: isLatent ? v : nil) * regularizer.weight).value.scalars))
+        }
+        return terms
+    }
+
     /// The full objective per row for search values `v` of rows with `targets`, shape `[N]`.
     func objective(_ v: Var, targets: [Int]) -> Var {
         let x = images(v)

@@ -74,3 +74,33 @@ struct JudgePanelRunTests {
         #expect(info.contains("\"method\": \"PGD (Madry et al. 2018), training on the adversarial images only\""))
     }
 }
+
+@Suite("An attack that makes no progress is not silent")
+struct AttackProgressTests {
+    @Test("a regularizer far too strong for the step size: the trial warns, naming the trial and the terms; the objective split is in the tables")
+    func noProgressWarns() throws {
+        let spec = tiny(replacing: "regularizers: [{type: total_variation, weight: 0.01}]", with: "regularizers: [{type: total_variation, weight: 1000}]")
+            .replacingOccurrences(of: "optimizer: {type: gradient_descent, lr: 0.1}", with: "optimizer: {type: gradient_descent, lr: 10}")
+            .replacingOccurrences(of: "metrics: [attack_accuracy, target_confidence, recognition_accuracy, cost]", with: "metrics: [objective]")
+        let fixture = try SpecFixture(files: ["spec.yaml": spec])
+        defer { fixture.remove() }
+        let outcome = try #require(try runSpec(fixture, out: "run").outcomes.first)
+        let warning = try #require(outcome.warnings?.first)
+        #expect(warning.hasPrefix("trial 0: the attack made no progress for any identity"))
+        #expect(warning.contains("total_variation") && warning.contains("identity_loss"))
+        #expect(warning.contains("the regularizer weights (total_variation) outweigh the identity loss"), "\(warning)")
+        #expect(warning.contains("the objective rose during the search"), "\(warning)")
+        let start = try #require(outcome.values["objective_start"]), end = try #require(outcome.values["objective_end"])
+        #expect(end >= start)
+        let split = try text(fixture.directory.appendingPathComponent("run"), "trials/0000/objective_terms.csv")
+        #expect(split.hasPrefix("class,identity,term,start,end\n") && split.contains(",total_variation,"))
+    }
+
+    @Test("an attack that improves its objective gives no warning")
+    func progressIsQuiet() throws {
+        let fixture = try SpecFixture(files: ["spec.yaml": tinySpec])
+        defer { fixture.remove() }
+        let outcome = try #require(try runSpec(fixture, out: "run").outcomes.first)
+        #expect(outcome.warnings == nil)
+    }
+}

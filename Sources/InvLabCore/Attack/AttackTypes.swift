@@ -52,11 +52,15 @@ public struct AttackResult: Sendable {
     /// for latent searches): the baseline of similarity metrics and the origin of the change
     /// that the pasted-perturbation test moves onto other faces. Nil when an attack cannot say.
     public var starts: Tensor?
+    /// The objective split into its terms at the start and at the selected reconstruction, per
+    /// identity (nil when an attack cannot say).
+    public var objective: ObjectiveSplit?
 
     public init(targets: [Int], reconstructions: Tensor, attempts: Tensor, restarts: Int, selectedAttempt: [Int],
                 attemptConfidence: [Float], lossCurves: [[Float]], lossCurveSteps: [Int], queries: [Int],
-                iterations: [Int], seconds: Double, starts: Tensor? = nil) {
+                iterations: [Int], seconds: Double, starts: Tensor? = nil, objective: ObjectiveSplit? = nil) {
         self.starts = starts
+        self.objective = objective
         self.targets = targets
         self.reconstructions = reconstructions
         self.attempts = attempts
@@ -157,5 +161,63 @@ public struct MetricInput {
         self.data = data
         self.published = published
         self.undefended = undefended
+    }
+}
+
+/// One term of the attack objective (equation (1): the identity loss, or a weighted regularizer),
+/// one value per attacked identity.
+public struct ObjectiveTerm: Sendable, Equatable {
+    public var name: String
+    public var values: [Float]
+    public init(name: String, values: [Float]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// The objective's terms where the attack started and where it ended (the selected attempt).
+public struct ObjectiveSplit: Sendable, Equatable {
+    public var start: [ObjectiveTerm]
+    public var end: [ObjectiveTerm]
+    public init(start: [ObjectiveTerm], end: [ObjectiveTerm]) {
+        self.start = start
+        self.end = end
+    }
+
+    /// The whole objective per identity at the start and at the end.
+    public var totalStart: [Float] { Self.total(start) }
+    public var totalEnd: [Float] { Self.total(end) }
+
+    static func total(_ terms: [ObjectiveTerm]) -> [Float] {
+        guard let first = terms.first else { return [] }
+        return first.values.indices.map { row in terms.reduce(0) { $0 + $1.values[row] } }
+    }
+
+    /// A warning when the attack made no progress for any identity: every selected
+    /// reconstruction kept the start's objective or a higher one. It names the terms that grew
+    /// (the usual cause: a step size too large for a regularizer's weight, or a weight that
+    /// outweighs the identity loss). Nil when some identity improved.
+    /// `curves` are the objective along the search per identity (to tell whether it rose).
+    public func noProgressWarning(trial: Int, curves: [[Float]] = []) -> String? {
+        let before = totalStart, after = totalEnd
+        guard !before.isEmpty, zip(before, after).allSatisfy({ $1 >= $0 }) else { return nil }
+        let mean = { (values: [Float]) in Double(values.reduce(0, +)) / Double(max(values.count, 1)) }
+        let terms = zip(start, end).map { a, b in
+            "\(a.name) \(formatNumber(mean(a.values), significantDigits: 4)) -> \(formatNumber(mean(b.values), significantDigits: 4))"
+        }.joined(separator: ", ")
+        let regularizers = start.filter { $0.name != "identity_loss" }
+        let identity = start.first { $0.name == "identity_loss" }.map { mean($0.values) } ?? 0
+        let regularization = regularizers.reduce(0) { $0 + mean($1.values) }
+        let firsts = curves.compactMap(\.first), lasts = curves.compactMap(\.last)
+        let rose = !firsts.isEmpty && mean(lasts) > mean(firsts)
+        var cause = rose
+            ? "the objective rose during the search (mean \(formatNumber(mean(firsts), significantDigits: 4)) -> \(formatNumber(mean(lasts), significantDigits: 4))), so every identity kept its start image; "
+            : "every identity kept its start image; "
+        if !regularizers.isEmpty && regularization > identity {
+            cause += "the regularizer weights (\(regularizers.map(\.name).joined(separator: ", "))) outweigh the identity loss and the step size may be too large for them: lower the weights or the learning rate"
+        } else {
+            cause += "the step size may be too large (or too small) for this model: try another learning rate"
+        }
+        return "trial \(trial): the attack made no progress for any identity (objective \(formatNumber(mean(before), significantDigits: 4)) -> \(formatNumber(mean(after), significantDigits: 4)); \(terms)); \(cause)"
     }
 }

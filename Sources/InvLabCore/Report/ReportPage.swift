@@ -98,6 +98,9 @@ struct ReportPage {
         if run.outcomes.contains(where: \.evaluatorIsTarget) {
             out += "<div class=\"banner warning\"><strong>Evaluator is the target.</strong> Attack success in rows marked <code>evaluator_is_target = yes</code> was judged by the attacked model itself, not by a separate evaluation classifier; it overstates success and is not comparable with published figures.</div>\n"
         }
+        for warning in run.outcomes.flatMap({ $0.warnings ?? [] }) {
+            out += "<div class=\"banner warning\"><strong>No progress.</strong> \(HTML.escape(warning))</div>\n"
+        }
         if run.string("status") == "interrupted" || run.string("status") == "running" {
             out += "<div class=\"banner warning\"><strong>Incomplete run.</strong> Only the trials recorded so far are shown; <code>invlab run --resume</code> continues it.</div>\n"
         }

@@ -86,6 +86,9 @@ public struct TrialOutcome: Codable, Sendable, Equatable {
     /// Seconds per stage (`data`, `target`, `evaluator`, `defense`, `attack`, `metrics`).
     public var timings: [String: Double]
     public var evaluatorIsTarget: Bool
+    /// What the user should know about the trial (e.g. an attack that made no progress); nil
+    /// when there is nothing (and then absent from results.jsonl).
+    public var warnings: [String]?
 
     public init(index: Int, sweep: [SweepCell], status: Status, error: String?, values: [String: Double],
                 identities: [IdentityRow], timings: [String: Double], evaluatorIsTarget: Bool) {

@@ -197,8 +197,10 @@ public final class ExperimentRunner {
             if spec.output.images {
                 try timed("artifacts") { try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory) }
             }
-            return TrialOutcome(index: trial.index, sweep: sweep, status: .completed, error: nil, values: values, identities: identities,
-                                timings: timings, evaluatorIsTarget: models.evaluatorIsTarget)
+            var outcome = TrialOutcome(index: trial.index, sweep: sweep, status: .completed, error: nil, values: values, identities: identities,
+                                       timings: timings, evaluatorIsTarget: models.evaluatorIsTarget)
+            if let warning = result.objective?.noProgressWarning(trial: trial.index, curves: result.lossCurves) { outcome.warnings = [warning] }
+            return outcome
         } catch let error as RunCancelled {
             throw error
         } catch is TrainingInterrupted {

@@ -43,17 +43,24 @@ public final class ReportSink: RunSink {
     }
 }
 
-/// Terminal lines per trial for runs that show no live progress bars (`--quiet` keeps silent).
+/// Terminal lines per trial: resume notices and failed trials through the progress display
+/// (`--quiet` keeps them silent), and trial warnings (an attack that made no progress) on
+/// standard error always, since they change how the tables must be read.
 public final class TrialLogSink: RunSink {
     let progress: ProgressReporter
-    public init(progress: ProgressReporter) { self.progress = progress }
+    let warn: (String) -> Void
+    public init(progress: ProgressReporter, warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(("warning: " + $0 + "\n").utf8)) }) {
+        self.progress = progress
+        self.warn = warn
+    }
 
     public func receive(_ event: RunEvent) throws {
         switch event {
         case .runStarted(_, _, let trials, let resumed) where resumed > 0:
             progress.log("resuming: \(resumed) of \(trials) trials already completed")
-        case .trialFinished(let outcome) where outcome.status == .failed:
-            progress.log("trial \(outcome.index) failed: \(outcome.error ?? "")")
+        case .trialFinished(let outcome):
+            if outcome.status == .failed { progress.log("trial \(outcome.index) failed: \(outcome.error ?? "")") }
+            for warning in outcome.warnings ?? [] { warn(warning) }
         default: break
         }
     }

@@ -22,6 +22,17 @@ public enum TrialArtifacts {
                 + result.lossCurves[row].map { formatNumber(Double($0)) }.joined(separator: ",") + "\n"
         }
         try directory.write(curves, to: "\(base)/loss_curves.csv")
+        if let objective = result.objective {
+            // The objective split into its terms at the start and at the selected reconstruction.
+            var split = "class,identity,term,start,end\n"
+            for (row, classIndex) in result.targets.enumerated() {
+                for (before, after) in zip(objective.start, objective.end) where row < before.values.count {
+                    split += "\(classIndex),\(csvField(data.classNames[classIndex])),\(before.name),"
+                        + "\(formatNumber(Double(before.values[row]))),\(formatNumber(Double(after.values[row])))\n"
+                }
+            }
+            try directory.write(split, to: "\(base)/objective_terms.csv")
+        }
         let real = result.targets.map { data.privateTrain.images(ofClass: $0).slice(alongAxis: 0, 0..<1) }
         let grid = ImageGrid.pairs(real: real, reconstructions: result.reconstructions)
         try directory.write(try PNGCodec.encode(try Image(tensor: grid)), to: "\(base)/grid.png")

@@ -12,7 +12,7 @@ import Testing
     @Test func everyDefaultMetricAndTheProbesAreRegisteredWithTheirColumns() throws {
         let registries = try Builtins.registries()
         let ids = registries.ids(of: .metric)
-        #expect(registries.defaultMetrics.count == 9)
+        #expect(registries.defaultMetrics.count == 10)
         for node in registries.defaultMetrics { #expect(ids.contains(node.id), "\(node.id) is not registered") }
         #expect(ids.contains("evaluator_probes"))
         let expected: [String: [String]] = [
