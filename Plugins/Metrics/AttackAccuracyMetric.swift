@@ -53,18 +53,18 @@ public struct AttackAccuracyMetric: MetricPlugin {
         [
             MetricColumn("attack_top1", "Share of attacked identities whose selected reconstruction a majority of the valid judges assign to the target (top-1; an even split counts half).",
                          perIdentity: true,
-                     presentation: ColumnPresentation(plot: .panels([.figure5, .attackSuccess]), summary: true, headlineRank: 0)),
+                     presentation: ColumnPresentation(plot: .panels([.figure5, .attackSuccess]), summary: true, headlineRank: 0, interval: true)),
             MetricColumn("attack_top\(k)", "Share of attacked identities whose target a majority of the valid judges rank among their \(k) highest scores (an even split counts half).",
                          perIdentity: true,
-                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]), summary: true)),
+                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]), summary: true, interval: true)),
             MetricColumn("attack_top1_all_attempts", "Consensus top-1 success averaged over every attempt (all restarts), not only the selected one.",
                          perIdentity: true,
-                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]))),
+                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]), interval: true)),
         ] + [MetricColumn("judges_valid", "Number of judges that passed the validity tests (they decide attack_top1).", perIdentity: false,
                      presentation: ColumnPresentation(plot: .none, summary: true))]
           + judgeNames.flatMap { name in [
             MetricColumn("attack_top1_\(name)", "Top-1 success as judge '\(name)' alone sees it (valid or not).", perIdentity: true,
-                     presentation: ColumnPresentation(plot: .panels([.judges]))),
+                     presentation: ColumnPresentation(plot: .panels([.judges]), interval: true)),
             MetricColumn("attack_top\(k)_\(name)", "Top-\(k) success as judge '\(name)' alone sees it.", perIdentity: true,
                      presentation: .tableOnly),
             MetricColumn("attack_top1_all_attempts_\(name)", "Top-1 success of judge '\(name)' averaged over every attempt.", perIdentity: true,

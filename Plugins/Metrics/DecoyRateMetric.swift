@@ -37,7 +37,7 @@ public struct DecoyRateMetric: MetricPlugin {
     public var columns: [MetricColumn] { [
         MetricColumn("decoy_rate", "Share of reconstructions nearer (evaluator features) to their class's decoy than to the real person; empty without decoys.",
                      perIdentity: true,
-                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]), summary: true, headlineRank: 2)),
+                     presentation: ColumnPresentation(plot: .panels([.attackSuccess]), summary: true, headlineRank: 2, interval: true)),
     ] }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {

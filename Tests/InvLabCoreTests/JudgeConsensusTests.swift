@@ -57,3 +57,31 @@ struct JudgeConsensusTests {
         #expect(JudgeConsensus.apply([plain]) == [plain])
     }
 }
+
+@Suite("Intervals of rates")
+struct RateIntervalTests {
+    @Test("Wilson intervals: reference values; half successes from split votes")
+    func wilson() {
+        let none = WilsonInterval.bounds(successes: 0, trials: 30)
+        #expect(none.lower == 0 && abs(none.upper - 0.1135) < 1e-4)
+        let half = WilsonInterval.bounds(successes: 15, trials: 30)
+        #expect(abs(half.lower - 0.3315) < 1e-4 && abs(half.upper - 0.6685) < 1e-4)
+        let split = WilsonInterval.bounds(rate: 0.25, trials: 2)
+        #expect(split.lower < 0.25 && split.upper > 0.25)
+        #expect(WilsonInterval.bounds(successes: 0, trials: 0).lower.isNaN)
+    }
+
+    @Test("every rate of a run's tables carries its interval, computed from the per-identity values")
+    func tablesCarryIntervals() throws {
+        let fixture = try SpecFixture(files: ["spec.yaml": tinySpec])
+        defer { fixture.remove() }
+        let summary = try runSpec(fixture, out: "run")
+        let outcome = try #require(summary.outcomes.first)
+        let rate = try #require(outcome.values["attack_top1"])
+        let identities = outcome.identities.compactMap { $0.values["attack_top1"] }
+        let expected = WilsonInterval.bounds(rate: rate, trials: identities.count)
+        #expect(outcome.values["attack_top1_ci_low"] == expected.lower && outcome.values["attack_top1_ci_high"] == expected.upper)
+        let header = try text(summary.directory, "results.csv").split(separator: "\n")[0]
+        #expect(header.contains("attack_top1,attack_top1_std,attack_top1_ci_low,attack_top1_ci_high"))
+    }
+}

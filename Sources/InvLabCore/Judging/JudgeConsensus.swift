@@ -71,5 +71,8 @@ public enum JudgeConsensus {
         let (mean, std) = MetricAggregation.meanAndStd(outcome.identities.compactMap { $0.values[column] })
         outcome.values[column] = mean
         if outcome.values[column + "_std"] != nil { outcome.values[column + "_std"] = std }
+        if outcome.values[column + "_ci_low"] != nil {
+            (outcome.values[column + "_ci_low"], outcome.values[column + "_ci_high"]) = MetricAggregation.interval(outcome.identities.compactMap { $0.values[column] })
+        }
     }
 }

@@ -112,7 +112,7 @@ struct ReportPage {
         let judges = JudgeSection.names(run)
         var out = HTML.table(ReportTables.summary(run.outcomes, columns: run.columns, excluding: { JudgeSection.isPerJudge($0, names: judges) }),
                              className: "results")
-        out += "<p>Per-identity metrics show the mean &plusmn; standard deviation over the attacked identities. Full precision: <code>results.csv</code>, per identity: <code>targets.csv</code>.</p>\n"
+        out += "<p>Rates over the attacked identities show their 95 % Wilson interval in brackets; other per-identity metrics the mean &plusmn; standard deviation over the attacked identities. Full precision: <code>results.csv</code>, per identity: <code>targets.csv</code>.</p>\n"
         let described = run.columns.metricColumns.filter {
             !ReportTables.isStd($0, run.columns) && descriptions[$0] != nil && !JudgeSection.isPerJudge($0, names: judges)
         }

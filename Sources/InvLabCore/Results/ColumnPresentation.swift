@@ -47,11 +47,15 @@ public struct ColumnPresentation: Codable, Sendable, Equatable {
     public var summary: Bool
     /// Shown beside each trial's images in the report, at this position (nil: not shown).
     public var headlineRank: Int?
+    /// A rate over the attacked identities (per-identity values in [0, 1]): the tables add its
+    /// 95 % Wilson interval as `<name>_ci_low` and `<name>_ci_high`.
+    public var interval: Bool
 
-    public init(plot: PlotPlacement = .own, summary: Bool = false, headlineRank: Int? = nil) {
+    public init(plot: PlotPlacement = .own, summary: Bool = false, headlineRank: Int? = nil, interval: Bool = false) {
         self.plot = plot
         self.summary = summary
         self.headlineRank = headlineRank
+        self.interval = interval
     }
 
     /// A plotted-alone column that neither the summary nor the headline shows (the default).

@@ -6,8 +6,14 @@ public enum WilsonInterval {
     /// Lower and upper bound of the interval for `successes` out of `trials` at normal quantile
     /// `z` (1.96: 95 %). NaN bounds for no trials.
     public static func bounds(successes: Int, trials: Int, z: Double = 1.96) -> (lower: Double, upper: Double) {
-        guard trials > 0 else { return (.nan, .nan) }
-        let n = Double(trials), p = Double(successes) / n, z2 = z * z
+        bounds(rate: trials > 0 ? Double(successes) / Double(trials) : .nan, trials: trials, z: z)
+    }
+
+    /// The interval of an observed `rate` over `trials` (a rate may count half successes, as the
+    /// judge panel's split votes do).
+    public static func bounds(rate: Double, trials: Int, z: Double = 1.96) -> (lower: Double, upper: Double) {
+        guard trials > 0, rate.isFinite else { return (.nan, .nan) }
+        let n = Double(trials), p = min(1, max(0, rate)), z2 = z * z
         let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
         let half = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot() / (1 + z2 / n)
         return (max(0, centre - half), min(1, centre + half))

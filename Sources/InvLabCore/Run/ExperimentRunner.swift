@@ -236,6 +236,9 @@ public final class ExperimentRunner {
                     let (mean, std) = MetricAggregation.meanAndStd(list)
                     values[column.name] = mean
                     values[column.name + "_std"] = std
+                    if column.presentation.interval {
+                        (values[column.name + "_ci_low"], values[column.name + "_ci_high"]) = MetricAggregation.interval(list)
+                    }
                 case .trial(let value)?:
                     values[column.name] = value
                 case nil:

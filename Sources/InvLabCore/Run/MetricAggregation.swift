@@ -16,6 +16,13 @@ public enum MetricAggregation {
                     perIdentity.append(column.name)
                     descriptions[column.name + "_std"] = "Standard deviation over attacked identities of \(column.name)."
                     presentation[column.name + "_std"] = .tableOnly
+                    if column.presentation.interval {
+                        for (suffix, bound) in [("_ci_low", "lower"), ("_ci_high", "upper")] {
+                            all.append(column.name + suffix)
+                            descriptions[column.name + suffix] = "The \(bound) bound of the 95 % Wilson interval of \(column.name) over the attacked identities."
+                            presentation[column.name + suffix] = ColumnPresentation(plot: .none, summary: column.presentation.summary)
+                        }
+                    }
                 }
             }
         }
@@ -26,6 +33,13 @@ public enum MetricAggregation {
     /// Mean and population standard deviation of the values that are not NaN (NaN marks a
     /// missing value; NaN when none). An infinite value (e.g. the PSNR of an exact
     /// reconstruction) makes the mean infinite and the deviation NaN, as arithmetic says.
+    /// The 95 % Wilson interval of a rate from its per-identity values (NaN ones left out).
+    public static func interval(_ values: [Double]) -> (lower: Double, upper: Double) {
+        let finite = values.filter { !$0.isNaN }
+        guard !finite.isEmpty else { return (.nan, .nan) }
+        return WilsonInterval.bounds(rate: finite.reduce(0, +) / Double(finite.count), trials: finite.count)
+    }
+
     public static func meanAndStd(_ values: [Double]) -> (Double, Double) {
         let finite = values.filter { !$0.isNaN }
         guard !finite.isEmpty else { return (.nan, .nan) }
