@@ -51,8 +51,11 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Print two runs' metrics side by side (trials matched by their sweep values).",
         discussion: """
+        Before the table: how the two resolved specs differ and whether the sweeps match. For rates
+        with a 95 % interval in both runs, `<metric>_differs` says whether the intervals are apart.
+
         Example:
-          invlab compare runs/quickstart/A runs/quickstart/B --markdown
+          invlab compare runs/quickstart/A runs/quickstart/B --metrics attack_top1,accuracy --markdown
         """)
 
     @Argument(help: "The first run directory (A).")
@@ -67,8 +70,22 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "CSV instead of aligned text.")
     var csv = false
 
+    @Option(help: "Comma-separated metric columns to compare (default: every one), e.g. attack_top1,accuracy.")
+    var metrics: String?
+
     func run() throws {
-        let table = try RunComparison.table(URL(fileURLWithPath: first), URL(fileURLWithPath: second))
+        let (a, b) = (URL(fileURLWithPath: first), URL(fileURLWithPath: second))
+        let chosen = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let chosen {
+            let known = Set(try RunFiles(url: a).columns.metricColumns + RunFiles(url: b).columns.metricColumns)
+            if let unknown = chosen.first(where: { !known.contains($0) }) {
+                printError("error: --metrics names '\(unknown)', which neither run has; known: \(known.sorted().joined(separator: ", "))")
+                throw ExitCode(ExitCodes.badSpec)
+            }
+        }
+        let table = try RunComparison.table(a, b, metrics: chosen)
+        if !csv { for note in try RunComparison.notes(a, b) { print(markdown ? "> " + note : note) } }
+        if !csv { print("") }
         print(csv ? table.csv : (markdown ? table.markdown : table.aligned), terminator: "")
     }
 }

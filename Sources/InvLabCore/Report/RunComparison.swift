@@ -1,4 +1,5 @@
 import Foundation
+import InvLabSpec
 
 /// Two runs side by side (`invlab compare RUN_A RUN_B`).
 public enum RunComparison {
@@ -8,14 +9,20 @@ public enum RunComparison {
     /// its value in A, in B, and the difference B - A. Missing values are empty. Trials are
     /// matched when every sweep key has the same value text (a key a run does not sweep counts
     /// as empty).
-    public static func table(_ a: URL, _ b: URL) throws -> TextTable {
+    ///
+    /// `metrics` chooses the metric columns (in that order); nil means every one. For a metric
+    /// with a 95 % interval in both runs, a `<metric>_differs` column says `yes` when the two
+    /// intervals do not overlap (a difference larger than the sampling error), `no` otherwise.
+    public static func table(_ a: URL, _ b: URL, metrics chosen: [String]? = nil) throws -> TextTable {
         let (runA, runB) = (try RunFiles(url: a), try RunFiles(url: b))
         var keys = runA.columns.sweepKeys
         for key in runB.columns.sweepKeys where !keys.contains(key) { keys.append(key) }
-        var metrics = runA.columns.metricColumns.filter { !ReportTables.isStd($0, runA.columns) }
-        for metric in runB.columns.metricColumns where !ReportTables.isStd(metric, runB.columns) && !metrics.contains(metric) {
+        var metrics = runA.columns.metricColumns.filter { !ReportTables.isStd($0, runA.columns) && !ReportTables.isInterval($0, runA.columns) }
+        for metric in runB.columns.metricColumns
+        where !ReportTables.isStd(metric, runB.columns) && !ReportTables.isInterval(metric, runB.columns) && !metrics.contains(metric) {
             metrics.append(metric)
         }
+        if let chosen { metrics = chosen }
         func signature(_ outcome: TrialOutcome) -> [String] {
             keys.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" }
         }
@@ -30,8 +37,13 @@ public enum RunComparison {
                 rows.append((signature(outcome), nil, outcome))
             }
         }
+        let withInterval = Set(metrics.filter { metric in
+            (runA.outcomes + runB.outcomes).contains { $0.values[metric + "_ci_low"] != nil }
+        })
         var columns = keys + ["trial_a", "trial_b"]
-        for metric in metrics { columns += [metric + "_a", metric + "_b", metric + "_diff"] }
+        for metric in metrics {
+            columns += [metric + "_a", metric + "_b", metric + "_diff"] + (withInterval.contains(metric) ? [metric + "_differs"] : [])
+        }
         let body = rows.map { row -> [String] in
             var cells = row.signature + [row.a.map { String($0.index) } ?? "", row.b.map { String($0.index) } ?? ""]
             for metric in metrics {
@@ -39,9 +51,62 @@ public enum RunComparison {
                 cells.append(valueA.map(formatNumber) ?? "")
                 cells.append(valueB.map(formatNumber) ?? "")
                 if let valueA, let valueB, valueA.isFinite, valueB.isFinite { cells.append(formatNumber(valueB - valueA)) } else { cells.append("") }
+                if withInterval.contains(metric) {
+                    if let lowA = row.a?.values[metric + "_ci_low"], let highA = row.a?.values[metric + "_ci_high"],
+                       let lowB = row.b?.values[metric + "_ci_low"], let highB = row.b?.values[metric + "_ci_high"],
+                       [lowA, highA, lowB, highB].allSatisfy(\.isFinite) {
+                        cells.append(highA < lowB || highB < lowA ? "yes" : "no")
+                    } else {
+                        cells.append("")
+                    }
+                }
             }
             return cells
         }
         return TextTable(columns: columns, rows: body)
+    }
+
+    /// What a reader must know before reading the table: how the two specs differ (key paths
+    /// of the resolved specs with different values), and whether the sweeps match.
+    public static func notes(_ a: URL, _ b: URL) throws -> [String] {
+        let (runA, runB) = (try RunFiles(url: a), try RunFiles(url: b))
+        var notes: [String] = []
+        let specA = flatten(runA.info["resolved_spec"] ?? .null), specB = flatten(runB.info["resolved_spec"] ?? .null)
+        let paths = Set(specA.keys).union(specB.keys).filter { $0 != "name" && $0 != "description" }.sorted()
+        let differing = paths.filter { specA[$0] != specB[$0] }
+        if differing.isEmpty {
+            notes.append("specs: the same resolved spec (apart from name and description)")
+        } else {
+            notes.append("specs differ at \(differing.count) key\(differing.count == 1 ? "" : "s"):")
+            for path in differing.prefix(20) { notes.append("  \(path): A \(specA[path] ?? "(absent)"), B \(specB[path] ?? "(absent)")") }
+            if differing.count > 20 { notes.append("  ... and \(differing.count - 20) more") }
+        }
+        let keysA = runA.columns.sweepKeys, keysB = runB.columns.sweepKeys
+        if keysA != keysB {
+            notes.append("sweeps do not match: A sweeps \(keysA.isEmpty ? "nothing" : keysA.joined(separator: ", ")), B sweeps \(keysB.isEmpty ? "nothing" : keysB.joined(separator: ", ")); rows pair trials with equal values of every key")
+        } else {
+            let signature = { (outcome: TrialOutcome) in keysA.map { key in outcome.sweep.first { $0.key == key }?.text ?? "" } }
+            let onlyA = Set(runA.outcomes.map(signature)).subtracting(runB.outcomes.map(signature)).count
+            let onlyB = Set(runB.outcomes.map(signature)).subtracting(runA.outcomes.map(signature)).count
+            if onlyA + onlyB > 0 { notes.append("sweeps do not match: \(onlyA) trial\(onlyA == 1 ? "" : "s") only in A, \(onlyB) only in B") }
+        }
+        return notes
+    }
+
+    /// Leaf values of a JSON tree by dotted key path (list items as `[i]`), as compact text.
+    static func flatten(_ value: JSONValue, prefix: String = "") -> [String: String] {
+        switch value {
+        case .object(let members):
+            var out: [String: String] = [:]
+            for (key, child) in members { out.merge(flatten(child, prefix: prefix.isEmpty ? key : prefix + "." + key)) { a, _ in a } }
+            return out
+        case .array(let items):
+            var out: [String: String] = [:]
+            for (index, child) in items.enumerated() { out.merge(flatten(child, prefix: prefix + "[\(index)]")) { a, _ in a } }
+            if items.isEmpty { out[prefix] = "[]" }
+            return out
+        default:
+            return [prefix: value.sortedJSON]
+        }
     }
 }

@@ -25,6 +25,24 @@ import Testing
         ])
     }
 
+    @Test("chosen metrics, interval overlap, spec differences and mismatched sweeps")
+    func metricsIntervalsAndNotes() throws {
+        let a = try ReportTestKit.temporaryDirectory("compare-ci-a"), b = try ReportTestKit.temporaryDirectory("compare-ci-b")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        func withInterval(_ outcomes: [TrialOutcome], _ bounds: (Double, Double)) -> [TrialOutcome] {
+            outcomes.map { var o = $0; o.values["attack_top1_ci_low"] = bounds.0; o.values["attack_top1_ci_high"] = bounds.1; return o }
+        }
+        try ReportTestKit.writeRun(at: a, outcomes: withInterval(ReportTestKit.lambdaOutcomes([0, 0.25]), (0.6, 0.9)), images: false)
+        try ReportTestKit.writeRun(at: b, outcomes: withInterval(ReportTestKit.lambdaOutcomes([0.25, 0.5]), (0.1, 0.3)), images: false,
+                                   description: "Another description.")
+        let table = try RunComparison.table(a, b, metrics: ["attack_top1"])
+        #expect(table.columns == ["defense.lambda", "trial_a", "trial_b", "attack_top1_a", "attack_top1_b", "attack_top1_diff", "attack_top1_differs"])
+        #expect(table.rows[1] == ["0.25", "1", "0", "0.55", "0.55", "0", "yes"], "planted intervals [0.6, 0.9] and [0.1, 0.3] do not overlap")
+        let notes = try RunComparison.notes(a, b)
+        #expect(notes.first == "specs: the same resolved spec (apart from name and description)")
+        #expect(notes.contains("sweeps do not match: 1 trial only in A, 1 only in B"))
+    }
+
     @Test func awkwardTextIsQuotedInCSVAndReadBackFromHeaders() throws {
         let table = TextTable(columns: ["plain", "comma,key", "say \"hi\"", " padded", "multi\nline", "trailing "],
                               rows: [["1", "a,b", "\"q\"", " x ", "l1\rl2", "x"]])
