@@ -17,7 +17,7 @@ struct ReportPage {
         body += section("Reconstructions", reconstructions())
         body += section("Provenance", HTML.keyValues(provenance()))
         body += section("Data", data())
-        body += "<footer>Built from the files of this run directory by InversionLab \(HTML.escape(Provenance.version)); rebuild with <code>invlab report \(HTML.escape(run.url.lastPathComponent))</code>.</footer>\n"
+        body += "<footer>Built from the files of this run directory by InversionLab \(HTML.escape(Provenance.version)); rebuild with <code>invlab report \(HTML.escape(run.url.standardizedFileURL.path))</code>.</footer>\n"
         return """
             <!DOCTYPE html>
             <html lang="en">

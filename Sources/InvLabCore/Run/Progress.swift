@@ -51,6 +51,12 @@ public final class ProgressStage: @unchecked Sendable {
     let start = Date()
     private var lastEmit = Date.distantPast
     private var lastLinePercent = -1
+    /// When the count first, second and last changed: the rate is measured between these, so
+    /// units done before the stage started (a resumed run) and a first unit that also paid for
+    /// one-time work (training cached for the rest) do not distort the rate and the ETA.
+    private var firstMark: (done: Int, time: Double)?
+    private var secondMark: (done: Int, time: Double)?
+    private var lastMark: (done: Int, time: Double)?
 
     init(reporter: ProgressReporter, name: String, total: Int?, unit: String) {
         self.reporter = reporter
@@ -63,6 +69,7 @@ public final class ProgressStage: @unchecked Sendable {
     public func update(_ done: Int, detail: String = "") {
         let now = Date()
         let elapsed = now.timeIntervalSince(start)
+        record(done, at: elapsed)
         switch reporter.style {
         case .quiet:
             return
@@ -88,8 +95,28 @@ public final class ProgressStage: @unchecked Sendable {
         reporter.emit("\(name): done in \(Self.duration(elapsed))" + (detail.isEmpty ? "" : " (\(detail))"), final: true)
     }
 
+    /// Notes when the count changed (see `firstMark`).
+    func record(_ done: Int, at elapsed: Double) {
+        guard done != lastMark?.done else { return }
+        if firstMark == nil { firstMark = (done, elapsed) } else if secondMark == nil { secondMark = (done, elapsed) }
+        lastMark = (done, elapsed)
+    }
+
+    /// Units per second: between the second and the last change of the count when there are
+    /// three changes (skipping the first unit), else between the first and the last, else over
+    /// the whole stage (no resumed units are known then).
+    func rate(done: Int, elapsed: Double) -> Double {
+        if let second = secondMark, let last = lastMark, let first = firstMark {
+            let from = last.done > second.done && last.time > second.time ? second : first
+            let units = Double(last.done - from.done), seconds = elapsed - from.time
+            if units > 0 && seconds > 0 { return units / max(seconds, last.time - from.time) }
+        }
+        if let first = firstMark, first.done > 0 { return 0 }   // only units done before this stage started
+        return elapsed > 0 ? Double(done) / elapsed : 0
+    }
+
     func line(done: Int, elapsed: Double, detail: String) -> String {
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = rate(done: done, elapsed: elapsed)
         var text = "\(name): \(done)"
         if let total {
             text += "/\(total) \(unit)"
