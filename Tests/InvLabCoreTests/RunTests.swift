@@ -32,7 +32,7 @@ struct RunTests {
         let summary = try runSpec(fixture, out: "run")
         #expect(summary.outcomes.count == 1 && summary.outcomes[0].status == .completed)
         let csv = try text(summary.directory, "results.csv")
-        #expect(csv.hasPrefix("trial,status,attack_top1,attack_top1_std,attack_top5,attack_top5_std,attack_top1_all_attempts,"))
+        #expect(csv.hasPrefix("trial,status,attack_top1,attack_top1_std,attack_top1_ci_low,attack_top1_ci_high,attack_top5,attack_top5_std,"))
         #expect(!csv.contains("seconds"))
         let targets = try text(summary.directory, "targets.csv").split(separator: "\n")
         #expect(targets.count == 1 + 4)
