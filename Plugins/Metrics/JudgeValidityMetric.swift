@@ -46,16 +46,22 @@ public struct JudgeValidityMetric: MetricPlugin {
                          perIdentity: false, presentation: .tableOnly),
             MetricColumn("judge_accuracy_\(name)", "Top-1 accuracy of judge '\(name)' on the private test faces.", perIdentity: false,
                      presentation: .tableOnly),
-        ] } + [MetricColumn("transfer_chance", "Chance level of the transfer rate (1 / classes).", perIdentity: false,
+            MetricColumn("judge_is_target_\(name)", "1 when judge '\(name)' is the attacked target itself (never valid).", perIdentity: false,
+                         presentation: .tableOnly),
+        ] } + [MetricColumn("pastes", "Pasted images per judge and kind (attack's change, control) in this trial.", perIdentity: false,
+                            presentation: .tableOnly),
+               MetricColumn("transfer_chance", "Chance level of the transfer rate (1 / classes).", perIdentity: false,
                      presentation: .tableOnly)]
     }
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
         let panel = PanelVerdicts.of(input)
-        var values: [String: MetricValue] = ["transfer_chance": .trial(1 / Double(max(panel.classes, 1)))]
+        var values: [String: MetricValue] = ["transfer_chance": .trial(1 / Double(max(panel.classes, 1))),
+                                             "pastes": .trial(Double(panel.verdicts.first?.transferTrials ?? 0))]
         for verdict in panel.verdicts {
             values["transfer_\(verdict.name)"] = .trial(verdict.transferTrials > 0 ? Double(verdict.transferHits) / Double(verdict.transferTrials) : .nan)
             values["judge_accuracy_\(verdict.name)"] = .trial(verdict.cleanAccuracy)
+            values["judge_is_target_\(verdict.name)"] = .trial(verdict.isTarget ? 1 : 0)
             values["transfer_control_\(verdict.name)"] = .trial(verdict.transferTrials > 0 ? Double(verdict.controlHits) / Double(verdict.transferTrials) : .nan)
         }
         return values
