@@ -51,8 +51,10 @@ enum AttackResultAssembly {
             iterations: targets.indices.map { identity in outcome.iterations[(identity * k)..<((identity + 1) * k)].max() ?? 0 },
             seconds: seconds,
             starts: problem.decodedImages(start.gathering(rows: selectedRows)).clamped(to: 0...1),
-            objective: ObjectiveSplit(start: problem.objectiveTerms(start.gathering(rows: selectedRows), targets: targets),
-                                      end: problem.objectiveTerms(outcome.kept.gathering(rows: selectedRows), targets: targets)))
+            objective: ObjectiveSplit(start: problem.objectiveTerms(start.gathering(rows: selectedRows),
+                                                                    totals: selectedRows.map { outcome.startObjective[$0] }),
+                                      end: problem.objectiveTerms(outcome.kept.gathering(rows: selectedRows),
+                                                                  totals: selectedRows.map { outcome.keptObjective[$0] })))
     }
 
     /// The result of attacking no identity.

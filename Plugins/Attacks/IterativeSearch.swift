@@ -15,6 +15,9 @@ struct SearchOutcome {
     var iterations: [Int]
     /// Model evaluations each row spent.
     var queries: [Int]
+    /// The objective each row started from, and at its kept values (NaN when never evaluated).
+    var startObjective: [Float]
+    var keptObjective: [Float]
 }
 
 /// Equation (2) of the source article on a batch of attempts at once:
@@ -125,7 +128,9 @@ struct IterativeSearch<Evaluator: SearchEvaluator> {
 
     private func outcome() -> SearchOutcome {
         SearchOutcome(kept: kept, keptConfidence: keptConfidence, curves: curves, curveSteps: curveSteps,
-                      iterations: iterations, queries: queries)
+                      iterations: iterations, queries: queries,
+                      startObjective: history.map { $0.first ?? .nan },
+                      keptObjective: history.indices.map { row in settings.keepBest ? (best[row].isFinite ? best[row] : .nan) : (history[row].last ?? .nan) })
     }
 
     /// The rows to evaluate at `step` and whether each needs a gradient. Under a query budget,

@@ -81,19 +81,21 @@ struct SearchProblem {
         return total
     }
 
-    /// The objective's terms per row for search values (no tape): the weighted identity loss,
-    /// then each weighted regularizer under its plugin id (several of one kind are numbered).
-    func objectiveTerms(_ values: Tensor, targets: [Int]) -> [ObjectiveTerm] {
+    /// The objective's terms per row, given each row's whole objective as the search evaluated it
+    /// (`totals`): each weighted regularizer under its plugin id (several of one kind are
+    /// numbered), computed without a tape and without asking the published model, and the
+    /// weighted identity loss as the rest (so a query-only attack spends no query on this).
+    func objectiveTerms(_ values: Tensor, totals: [Float]) -> [ObjectiveTerm] {
         let v = Var(constant: values)
         let x = images(v)
-        var terms = [ObjectiveTerm(name: "identity_loss",
-                                   values: (identityLoss.perImage(model.output(x), targets: targets) * identityWeight).value.scalars)]
+        var regularizerTerms: [ObjectiveTerm] = []
         for regularizer in regularizers {
             var name = type(of: regularizer).id
-            if terms.contains(where: { $0.name == name }) { name += "_\(terms.count)" }
-            terms.append(ObjectiveTerm(name: name, values: (regularizer.penalty(images: x, latents: isLatent ? v : nil) * regularizer.weight).value.scalars))
+            if regularizerTerms.contains(where: { $0.name == name }) { name += "_\(regularizerTerms.count + 1)" }
+            regularizerTerms.append(ObjectiveTerm(name: name, values: (regularizer.penalty(images: x, latents: isLatent ? v : nil) * regularizer.weight).value.scalars))
         }
-        return terms
+        let identity = totals.indices.map { row in totals[row] - regularizerTerms.reduce(0) { $0 + $1.values[row] } }
+        return [ObjectiveTerm(name: "identity_loss", values: identity)] + regularizerTerms
     }
 
     /// The full objective per row for search values `v` of rows with `targets`, shape `[N]`.
