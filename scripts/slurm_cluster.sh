@@ -169,7 +169,7 @@ start_cluster() {
   [[ $state == idle ]] || { log "node not idle after ${READY_TIMEOUT} s (state '${state}')"; exit 1; }
   trap - EXIT
   log "cluster ready in $dir (node $node, $CPUS CPUs)"
-  echo "export SLURM_CONF=$SLURM_CONF"
+  printf 'export SLURM_CONF=%q\n' "$SLURM_CONF"
 }
 
 fail_start() {   # on a failed start: show why, then stop everything this start launched

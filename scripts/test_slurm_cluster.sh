@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Self-check of scripts/slurm_cluster.sh: start a one-node cluster in a fresh directory, run a
-# 4-task job array plus an afterok-dependent job, cancel a running job, stop the cluster, and
-# check that nothing is left running. Prints the time start, the array and stop took.
+# 4-task job array plus an afterok-dependent job, cancel a running job, stop the cluster, check
+# that nothing is left running, and that a start which cannot get ready cleans up after itself.
+# Prints the time start, the array and stop took; exits non-zero on any failure.
 #
 #   bash scripts/test_slurm_cluster.sh        (needs root the first time: it apt-installs Slurm)
 set -euo pipefail
@@ -11,15 +12,15 @@ CLUSTER=$HERE/slurm_cluster.sh
 DIR=$(mktemp -d /tmp/slurm-selfcheck.XXXXXX)
 # Whatever happens, the daemons go away (stop is idempotent, so the explicit stop below is fine);
 # an unexpected error (set -e) still ends with the summary line.
-finished=0
+passed=0 failed=0 failures=() finished=0
 on_exit() {
   bash "$CLUSTER" stop "$DIR" >/dev/null 2>&1 || true
   bash "$CLUSTER" stop "$DIR/failed" >/dev/null 2>&1 || true
-  ((finished)) || echo "slurm cluster self-check: $passed passed, $((failed + 1)) failed (aborted; logs in $DIR/log)"
+  ((finished)) ||
+    echo "slurm cluster self-check: $passed passed, $((failed + 1)) failed (aborted; logs in $DIR/log)"
 }
 trap on_exit EXIT
 
-passed=0 failed=0 failures=()
 check() {  # check DESCRIPTION COMMAND...: runs COMMAND, counts and reports the outcome
   local what=$1; shift
   if "$@"; then passed=$((passed + 1)); echo "ok   $what"
