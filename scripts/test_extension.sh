@@ -7,6 +7,8 @@ fixture="$root/Tests/Fixtures/ExtensionPackage"
 mkdir -p "$fixture/.deps"
 ln -sfn "$root" "$fixture/.deps/InversionLab"
 cd "$fixture"
+# A binary left by an earlier build must not stand in for one that failed to build now.
+rm -f "$root/.build-extension/debug/team-invlab"
 swift build --scratch-path "$root/.build-extension" --product team-invlab 2>&1 | grep -E "error|warning: .*Temperature" || true
 bin="$root/.build-extension/debug/team-invlab"
 [ -x "$bin" ] || { echo "extension test: the fixture package did not build"; exit 1; }
