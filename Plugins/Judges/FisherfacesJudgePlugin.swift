@@ -12,9 +12,7 @@ public struct FisherfacesJudgePlugin: JudgePlugin {
         public var downsample = 1
         public init() {}
         public static var fields: [SpecField<Self>] { [
-            SpecField("name", \.name, doc: "The judge's name in the panel and in its columns (`attack_top1_<name>`).",
-                      check: { $0.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil
-                          ? "expected a name of lower-case letters, digits and '_' that starts with a letter, got '\($0)'" : nil }),
+            judgeNameField(\.name),
             SpecField("components", \.components, doc: "Principal components kept before the discriminant (default and maximum: training images minus classes).",
                       check: { ($0 ?? 1) >= 1 ? nil : "expected at least 1 component, got \($0 ?? 0)" }),
             SpecField("downsample", \.downsample, doc: "Average-pool images by this factor first.", range: 1...8),

@@ -41,9 +41,7 @@ public struct NetworkJudgePlugin: JudgePlugin {
         public var adversarial: AdversarialTrainingConfig? = nil
         public init() {}
         public static var fields: [SpecField<Self>] { [
-            SpecField("name", \.name, doc: "The judge's name in the panel and in its columns (`attack_top1_<name>`).",
-                      check: { $0.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil
-                          ? "expected a name of lower-case letters, digits and '_' that starts with a letter, got '\($0)'" : nil }),
+            judgeNameField(\.name),
             SpecField("model", \.model, doc: """
                 The judge's recognizer plugin, trained on the private training split with a seed of its own. \
                 Default: the spec's `evaluator:` (its `target:` architecture when there is none); without `downsample` \

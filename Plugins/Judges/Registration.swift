@@ -1,3 +1,4 @@
+import Foundation
 import InvLabCore
 import InvLabSpec
 
@@ -40,4 +41,12 @@ public enum DefaultJudgePanel {
             PluginNode.decode(item, at: SpecPath.root.appending("judges").appending(index: index), context: &context)
         }
     }
+}
+
+/// The `name:` key every judge has: its name in the panel and in its columns, a lower-case
+/// identifier so that `attack_top1_<name>` is a plain column name.
+func judgeNameField<C: SpecConfig>(_ keyPath: WritableKeyPath<C, String>) -> SpecField<C> {
+    SpecField("name", keyPath, doc: "The judge's name in the panel and in its columns (`attack_top1_<name>`).",
+              check: { $0.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil
+                  ? "expected a name of lower-case letters, digits and '_' that starts with a letter, got '\($0)'" : nil })
 }
