@@ -327,11 +327,8 @@ public final class ExperimentRunner {
     /// Runs an attack with row-stable matrix products (`BLAS.rowStable`): each identity's
     /// reconstruction is then the same whichever identities are attacked with it, which is what
     /// lets identity chunks of a sharded run merge into the one-process result bit for bit.
-    static func rowStable<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = BLAS.rowStable
-        BLAS.rowStable = true
-        defer { BLAS.rowStable = previous }
-        return try body()
+    static func rowStable<T>(_ body: () throws -> T) throws -> T {
+        try BLAS.$rowStable.withValue(true) { try body() }
     }
 
     /// Records keys of run.json: at once in a one-process run; in a shard, kept for the merge

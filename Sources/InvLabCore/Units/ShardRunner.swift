@@ -32,7 +32,7 @@ public final class ShardRunner {
         self.files = UnitFiles(directory: directory)
     }
 
-    var loaded: LoadedSpec { runner.loaded }
+    public var loaded: LoadedSpec { runner.loaded }
 
     /// Creates the run directory and its unit layout, or checks that an existing one belongs to
     /// this spec, chunk and shard count.

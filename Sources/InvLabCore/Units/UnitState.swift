@@ -19,6 +19,19 @@ public struct UnitRecord: Codable, Sendable, Equatable {
     /// run.json keys the unit noted (data split, judge panel), compact JSON, for the merge.
     public var runInfo: String?
 
+    public init(state: State, host: String, pid: Int32, slurmJob: String?, started: String, finished: String? = nil,
+                seconds: Double? = nil, error: String? = nil, runInfo: String? = nil) {
+        self.state = state
+        self.host = host
+        self.pid = pid
+        self.slurmJob = slurmJob
+        self.started = started
+        self.finished = finished
+        self.seconds = seconds
+        self.error = error
+        self.runInfo = runInfo
+    }
+
     enum CodingKeys: String, CodingKey {
         case state, host, pid, slurmJob = "slurm_job", started, finished, seconds, error, runInfo = "run_info"
     }
