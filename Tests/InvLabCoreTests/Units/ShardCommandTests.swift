@@ -2,24 +2,9 @@ import Foundation
 import InvLabCore
 import Testing
 
-/// Runs the release `invlab` in `directory` (model cache `directory/cache`) and returns its
-/// exit status, standard output and standard error.
-func invlab(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, errors: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: invlabBinary!)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var environment = ProcessInfo.processInfo.environment
-    environment["INVLAB_CACHE_DIR"] = directory.appendingPathComponent("cache").path
-    process.environment = environment
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outText = output.fileHandleForReading.readDataToEndOfFile()
-    let errText = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outText, as: UTF8.self), String(decoding: errText, as: UTF8.self))
+/// Runs the release `invlab` in `directory`, with the model cache `directory/cache`.
+func invlab(_ arguments: [String], in directory: URL) throws -> ProcessOutput {
+    try runProcess(invlabBinary!, arguments, directory: directory, environment: ["INVLAB_CACHE_DIR": directory.appendingPathComponent("cache").path])
 }
 
 @Suite("invlab plan, prepare, run --shard, merge and status", .enabled(if: invlabBinary != nil, "set INVLAB_BINARY to a release invlab (make test does)"))
@@ -64,7 +49,7 @@ struct ShardCommandTests {
                                                   with: "target: {type: mlp, hidden: [256], train: {epochs: 400, batch_size: 4}}")
         let fixture = try SpecFixture(files: ["spec.yaml": spec])
         defer { fixture.remove() }
-        var results: [(status: Int32, output: String, errors: String)?] = Array(repeating: nil, count: 3)
+        var results: [ProcessOutput?] = Array(repeating: nil, count: 3)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: 3) { index in
             let result = try? invlab(["prepare", "spec.yaml", "--quiet"], in: fixture.directory)

@@ -122,6 +122,9 @@ struct ShardingTests {
         let second = try shardRunner(fixture, out: "run").run(shard: try ShardSelection(parsing: "2/2"), chunk: 3)
         #expect(second.ran == ["t0000-c0001", "t0001-c0001"])
         #expect(second.merged?.outcomes.count == 2)
+        // Rerunning a shard of a finished run runs nothing and does not merge the same results again.
+        let again = try shardRunner(fixture, out: "run").run(shard: try ShardSelection(parsing: "1/2"), chunk: 3)
+        #expect(again.ran.isEmpty && again.skipped.count == 2 && again.merged == nil)
     }
 
     @Test("a run directory of another spec, shard count or chunk is refused with both values named")
