@@ -123,7 +123,10 @@ struct DummyTrainingTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = RunEnvironment(cache: ModelCache(directory: directory), progress: ProgressReporter(style: .quiet),
                                          dataDirectory: directory)
-        func files() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: directory.path).count) ?? 0 }
+        // Cache entries (each also has its `<key>.lock` file beside it).
+        func files() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".safetensors") }.count
+        }
         let options = "images_per_identity: 2, recognizer: {type: mlp, hidden: [4], train: {epochs: 2}}"
         let first = try wrap("{type: dummy_recognizer, lambda: 0.1, \(options)}", environment: environment)
         #expect(files() == 2, "the synthetic identities and f'")
