@@ -111,7 +111,10 @@ struct RunCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(ExitCodes.badSpec)
         }
-        print(RunCommand.summaryTable(ResultTables.trials(summary.outcomes, columns: summary.columns), columns: summary.columns).aligned)
+        print(RunCommand.summaryTable(summary.outcomes, columns: summary.columns).aligned)
+        if summary.columns.seedKey != nil {
+            print("pooled over seeds (mean, [95 % interval over seeds]): \(summary.directory.appendingPathComponent("results_pooled.csv").path)")
+        }
         print("all columns: \(summary.directory.appendingPathComponent("results.csv").path)")
         if summary.outcomes.contains(where: \.evaluatorIsTarget) {
             print("note: evaluator_is_target = yes: attack success was judged by the attacked model itself")
@@ -133,6 +136,13 @@ struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
+    /// The terminal summary of a run's outcomes: its pooled rows with `seeds:` (one per sweep
+    /// point, `results_pooled.csv`), else its trials (`results.csv`).
+    static func summaryTable(_ outcomes: [TrialOutcome], columns: ResultColumns) -> TextTable {
+        let shown = ResultTables.summary(outcomes, columns: columns)
+        return summaryTable(shown.table, columns: shown.columns)
+    }
+
     /// The summary columns of a results table (sweep values, status, the metric columns that
     /// declare `summary`, the evaluator flag and errors), so that the terminal shows a readable
     /// table; results.csv keeps every column.

@@ -6,6 +6,16 @@ struct ChartPoint: Equatable {
     var y: Double?
     /// Half-length of the error bar (a standard deviation), when known.
     var error: Double?
+    /// The 95 % interval around `y` (drawn as a shaded band, or a bar for a lone point), when
+    /// known; a point with an interval draws it instead of its error bar.
+    var low: Double? = nil
+    var high: Double? = nil
+
+    /// The interval, when both bounds are finite.
+    var interval: (low: Double, high: Double)? {
+        guard let low, let high, low.isFinite, high.isFinite else { return nil }
+        return (low, high)
+    }
 }
 
 /// A named line of a chart. Colour and dash pattern are indices into fixed palettes: the
@@ -19,7 +29,7 @@ struct ChartSeries: Equatable {
 }
 
 /// A line chart panel rendered as SVG elements: axes with ticks and labels, one polyline per
-/// series with point markers and error bars, and a legend below the plot. Hand-written SVG,
+/// series with point markers, error bars and shaded 95 % interval bands, and a legend below the plot. Hand-written SVG,
 /// deterministic to the byte (coordinates printed with two decimals, no clocks, no ids).
 struct LineChart: Equatable {
     var title: String
@@ -46,11 +56,13 @@ struct LineChart: Equatable {
     /// The y axis: [0, 1] for rates when the values allow it, else the data range with the
     /// error bars.
     var yScale: AxisScale {
-        let points = series.flatMap(\.points).compactMap { point in point.y.map { ($0, point.error ?? 0) } }
+        let all = series.flatMap(\.points).filter { $0.y != nil }
+        let points = all.map { ($0.y!, $0.error ?? 0) }
         let values = points.map(\.0)
-        if preferUnitInterval, values.allSatisfy({ $0 >= 0 && $0 <= 1 }) { return .unitInterval }
-        let low = points.map { $0.0 - ($0.1.isFinite ? $0.1 : 0) }.min() ?? 0
-        let high = points.map { $0.0 + ($0.1.isFinite ? $0.1 : 0) }.max() ?? 1
+        let intervals = all.compactMap(\.interval)
+        if preferUnitInterval, (values + intervals.flatMap { [$0.low, $0.high] }).allSatisfy({ $0 >= 0 && $0 <= 1 }) { return .unitInterval }
+        let low = (points.map { $0.0 - ($0.1.isFinite ? $0.1 : 0) } + intervals.map(\.low)).min() ?? 0
+        let high = (points.map { $0.0 + ($0.1.isFinite ? $0.1 : 0) } + intervals.map(\.high)).max() ?? 1
         return AxisScale.linear(low, high)
     }
 
@@ -94,13 +106,32 @@ struct LineChart: Equatable {
         for point in line.points {
             if let y = point.y, y.isFinite { segments[segments.count - 1].append((px(point.x), py(y))) } else if !segments[segments.count - 1].isEmpty { segments.append([]) }
         }
+        // The 95 % intervals under the line: a band over each run of consecutive points that have
+        // one, a bar for a lone point.
+        var bands: [[(x: Double, low: Double, high: Double)]] = [[]]
+        for point in line.points {
+            if let y = point.y, y.isFinite, let interval = point.interval {
+                bands[bands.count - 1].append((px(point.x), py(interval.low), py(interval.high)))
+            } else if !bands[bands.count - 1].isEmpty {
+                bands.append([])
+            }
+        }
+        for band in bands where !band.isEmpty {
+            if band.count == 1 {
+                let point = band[0]
+                out += "<path class=\"ci-bar\" d=\"M\(f(point.x)) \(f(point.low))V\(f(point.high))M\(f(point.x - 4)) \(f(point.low))H\(f(point.x + 4))M\(f(point.x - 4)) \(f(point.high))H\(f(point.x + 4))\" stroke=\"\(color(line))\" stroke-opacity=\"0.6\" stroke-width=\"1.2\" fill=\"none\"/>\n"
+            } else {
+                let outline = band.map { "\(f($0.x)),\(f($0.high))" } + band.reversed().map { "\(f($0.x)),\(f($0.low))" }
+                out += "<polygon class=\"ci-band\" points=\"\(outline.joined(separator: " "))\" fill=\"\(color(line))\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+            }
+        }
         for segment in segments where segment.count > 1 {
             out += "<polyline points=\"\(segment.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\" fill=\"none\" \(stroke(line))/>\n"
         }
         for point in line.points {
             guard let y = point.y, y.isFinite else { continue }
             let (x, cy) = (px(point.x), py(y))
-            if let error = point.error, error.isFinite, error > 0 {
+            if point.interval == nil, let error = point.error, error.isFinite, error > 0 {
                 let (low, high) = (py(y - error), py(y + error))
                 out += "<path d=\"M\(f(x)) \(f(low))V\(f(high))M\(f(x - 4)) \(f(low))H\(f(x + 4))M\(f(x - 4)) \(f(high))H\(f(x + 4))\" stroke=\"\(color(line))\" stroke-width=\"1.2\" fill=\"none\"/>\n"
             }

@@ -8,6 +8,8 @@ struct ReportPage {
     /// Plots per numeric sweep key: the key, its file name under `plots/`, the SVG.
     var plots: [(key: String, file: String, svg: String)]
     var descriptions: [String: String]
+    /// With `seeds:`, the rows pooled over seeds (`SeedPooling`), shown before the per-seed rows.
+    var pooled: (outcomes: [TrialOutcome], columns: ResultColumns)? = nil
 
     func html() -> String {
         var body = header() + banners()
@@ -110,7 +112,18 @@ struct ReportPage {
     private func results() -> String {
         guard !run.outcomes.isEmpty else { return "<p>No trial has been recorded yet.</p>\n" }
         let judges = JudgeSection.names(run)
-        var out = HTML.table(ReportTables.summary(run.outcomes, columns: run.columns, excluding: { JudgeSection.isPerJudge($0, names: judges) }),
+        var out = ""
+        if let pooled {
+            let derived = { (column: String) in
+                column.hasSuffix("_seed_std") || column.hasSuffix("_wilson_ci_low") || column.hasSuffix("_wilson_ci_high")
+            }
+            var table = ReportTables.summary(pooled.outcomes, columns: pooled.columns,
+                                             excluding: { derived($0) || JudgeSection.isPerJudge($0, names: judges) })
+            table.columns[0] = "point"
+            out += "<h3>Pooled over seeds</h3>\n" + HTML.table(table, className: "results")
+            out += "<p>One row per sweep point: the mean over the seeds with the 95 % t-interval of that mean over the seeds in brackets (the column <code>seeds</code> counts them). Standard deviations over seeds and, for rates, the Wilson interval over the attacked identities of all seeds: <code>results_pooled.csv</code>.</p>\n<h3>Per seed</h3>\n"
+        }
+        out += HTML.table(ReportTables.summary(run.outcomes, columns: run.columns, excluding: { JudgeSection.isPerJudge($0, names: judges) }),
                              className: "results")
         out += "<p>Rates over the attacked identities show their 95 % Wilson interval in brackets; other per-identity metrics the mean &plusmn; standard deviation over the attacked identities. Full precision: <code>results.csv</code>, per identity: <code>targets.csv</code>.</p>\n"
         let described = run.columns.metricColumns.filter {
@@ -125,8 +138,16 @@ struct ReportPage {
     private func plotsSection() -> String {
         guard !plots.isEmpty else { return "<p>No numeric sweep key with recorded values: nothing to plot.</p>\n" }
         return plots.map { plot in
-            "<figure>\n\(plot.svg)<figcaption>Metrics of completed trials against <code>\(HTML.escape(plot.key))</code> (also in <code>plots/\(HTML.escape(plot.file))</code>). Error bars: &plusmn; one standard deviation over the attacked identities.</figcaption>\n</figure>\n"
+            "<figure>\n\(plot.svg)<figcaption>Metrics of completed trials against <code>\(HTML.escape(plot.key))</code> (also in <code>plots/\(HTML.escape(plot.file))</code>). \(plotNote)</figcaption>\n</figure>\n"
         }.joined()
+    }
+
+    /// How the plots show uncertainty.
+    private var plotNote: String {
+        if pooled != nil {
+            return "Each point is the mean over the seeds; shaded bands (bars for a lone point): the 95 % t-interval of that mean over the seeds."
+        }
+        return "Shaded bands (bars for a lone point): the 95 % Wilson interval of a rate over the attacked identities; error bars on other metrics: &plusmn; one standard deviation over the attacked identities."
     }
 
     private func reconstructions() -> String {

@@ -29,7 +29,9 @@ public enum RunPlots {
     /// The panels for sweep key `key`, as the columns declare them (`ColumnPresentation.plot`):
     /// shared panels by rank and first appearance (skipping one whose lines an earlier panel
     /// already shows), then one panel per column that asks for its own. Trials that differ in
-    /// other sweep keys become separate lines (dash patterns).
+    /// other sweep keys become separate lines (dash patterns). A column with `_ci_low` /
+    /// `_ci_high` columns (a rate's Wilson interval; with seeds, every pooled column's interval
+    /// over seeds) is drawn with its interval as a band; others with ± `_std` error bars.
     static func panels(key: String, outcomes: [TrialOutcome], columns: ResultColumns) -> [LineChart] {
         let trials = outcomes.filter { outcome in outcome.sweep.contains { $0.key == key && $0.number?.isFinite == true } }
         let plottable = columns.metricColumns.filter { column in
@@ -58,7 +60,8 @@ public enum RunPlots {
                 for (colorIndex, column) in members.enumerated() {
                     let points = sorted.map { trial in
                         ChartPoint(x: x(key, trial), y: trial.values[column].flatMap { $0.isFinite ? $0 : nil },
-                                   error: trial.values[column + "_std"].flatMap { $0.isFinite ? $0 : nil })
+                                   error: trial.values[column + "_std"].flatMap { $0.isFinite ? $0 : nil },
+                                   low: trial.values[column + "_ci_low"], high: trial.values[column + "_ci_high"])
                     }
                     guard points.contains(where: { $0.y != nil }) else { continue }
                     series.append(ChartSeries(label: column + suffix, points: points, colorIndex: colorIndex, dashIndex: dashIndex))

@@ -4,7 +4,8 @@ import InvLabIO
 /// Rebuilds a run's tables, plots and `report.html` from its files, for a finished or an
 /// interrupted run alike (`invlab report RUN_DIR`; the runner calls it at the end of a run).
 ///
-/// Writes, atomically: `results.csv`, `results.md`, `targets.csv` (from `results.jsonl`),
+/// Writes, atomically: `results.csv`, `results.md`, `targets.csv` (from `results.jsonl`; with
+/// `seeds:` also `results_pooled.csv` and `.md`, which the plots then show),
 /// `plots/<key>.svg` for every numeric sweep key, and `report.html`. The output depends only on
 /// the run's files, so rebuilding an unchanged run gives byte-identical files.
 public enum RunReport {
@@ -22,14 +23,17 @@ public enum RunReport {
     public static func writePlotsAndPage(_ run: RunFiles) throws {
         let runDirectory = run.url
         var plots: [(key: String, file: String, svg: String)] = []
-        let keys = RunPlots.numericKeys(run.outcomes, columns: run.columns)
+        // With `seeds:`, the plots show the rows pooled over seeds (means and their intervals).
+        let shown = SeedPooling.view(run.outcomes, columns: run.columns)
+        let keys = RunPlots.numericKeys(shown.outcomes, columns: shown.columns)
         let names = RunPlots.fileNames(for: keys)
         for key in keys {
-            guard let svg = RunPlots.svg(key: key, outcomes: run.outcomes, columns: run.columns), let name = names[key] else { continue }
+            guard let svg = RunPlots.svg(key: key, outcomes: shown.outcomes, columns: shown.columns), let name = names[key] else { continue }
             try write(svg, to: "plots/" + name, in: runDirectory)
             plots.append((key, name, svg))
         }
-        let page = ReportPage(run: run, plots: plots, descriptions: run.columns.descriptions)
+        let page = ReportPage(run: run, plots: plots, descriptions: run.columns.descriptions,
+                              pooled: SeedPooling.pool(run.outcomes, columns: run.columns))
         try write(page.html(), to: "report.html", in: runDirectory)
     }
 

@@ -16,6 +16,7 @@ public struct RunDirectoryError: Error, CustomStringConvertible {
 /// spec.resolved.yaml  the composed spec with overrides
 /// results.jsonl       one trial outcome per line (the source of truth; tables are rebuilt from it)
 /// results.csv|.md     one row per trial, declared columns in fixed order
+/// results_pooled.csv|.md  with `seeds:`, one row per sweep point pooled over the seeds (`SeedPooling`)
 /// targets.csv         one row per trial and attacked identity
 /// timings.csv         wall-clock seconds per trial and stage (not reproducible byte for byte)
 /// trials/NNNN/        per-trial images and arrays
@@ -136,15 +137,26 @@ public final class RunDirectory {
         try write(ResultTables.timings(outcomes, columns: columns).csv, to: "timings.csv")
     }
 
-    /// results.csv, results.md (with a note when the attacked model judged its own attack) and
-    /// targets.csv of `outcomes`, as file names and texts.
+    /// results.csv, results.md (with a note when the attacked model judged its own attack),
+    /// targets.csv and, with `seeds:`, results_pooled.csv and .md of `outcomes`, as file names and texts.
     static func resultTables(_ outcomes: [TrialOutcome], columns: ResultColumns) -> [(name: String, text: String)] {
         let trials = ResultTables.trials(outcomes, columns: columns)
         var markdown = trials.markdown
         if outcomes.contains(where: \.evaluatorIsTarget) {
             markdown += "\nNote: attack success in rows marked `evaluator_is_target = yes` was judged by the attacked model itself, not by a separate evaluation classifier.\n"
         }
-        return [("results.csv", trials.csv), ("results.md", markdown),
-                ("targets.csv", ResultTables.identities(outcomes, columns: columns).csv)]
+        var tables = [("results.csv", trials.csv), ("results.md", markdown),
+                      ("targets.csv", ResultTables.identities(outcomes, columns: columns).csv)]
+        if let pooled = SeedPooling.pool(outcomes, columns: columns) {
+            let table = ResultTables.pooled(pooled.outcomes, columns: pooled.columns)
+            var markdown = table.markdown + "\nEach row pools the seeds of one sweep point (rows of results.csv that differ only in `\(columns.seedKey ?? "seed")`): "
+                + "`<metric>` is the mean over the seeds, `_seed_std` the sample standard deviation over them, `_ci_low`/`_ci_high` the 95 % t-interval "
+                + "of the mean over the seeds, and a rate's `_wilson_ci_low`/`_wilson_ci_high` its 95 % Wilson interval over the attacked identities of all seeds.\n"
+            if outcomes.contains(where: \.evaluatorIsTarget) {
+                markdown += "\nNote: attack success in rows marked `evaluator_is_target = yes` was judged by the attacked model itself, not by a separate evaluation classifier.\n"
+            }
+            tables += [("results_pooled.csv", table.csv), ("results_pooled.md", markdown)]
+        }
+        return tables
     }
 }

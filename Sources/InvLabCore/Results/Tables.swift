@@ -85,6 +85,22 @@ public enum ResultTables {
         return TextTable(columns: columns.all, rows: rows)
     }
 
+    /// One row per sweep point of a run with `seeds:` (`results_pooled.csv` / `.md`): the
+    /// pooled outcomes of `SeedPooling.pool` laid out as `trials` lays out trials, the first
+    /// column named `point`.
+    public static func pooled(_ pooled: [TrialOutcome], columns: ResultColumns) -> TextTable {
+        var table = trials(pooled, columns: columns)
+        table.columns[0] = "point"
+        return table
+    }
+
+    /// The table a run is summarised by (terminal, report): the pooled table with `seeds:`,
+    /// else the trials table; with the columns that describe it.
+    public static func summary(_ outcomes: [TrialOutcome], columns: ResultColumns) -> (table: TextTable, columns: ResultColumns) {
+        guard let pooled = SeedPooling.pool(outcomes, columns: columns) else { return (trials(outcomes, columns: columns), columns) }
+        return (self.pooled(pooled.outcomes, columns: pooled.columns), pooled.columns)
+    }
+
     /// Wall-clock seconds per trial: every stage, the total and the timing metric columns
     /// (`timings.csv`; not byte-reproducible, unlike the result tables).
     public static func timings(_ outcomes: [TrialOutcome], columns: ResultColumns) -> TextTable {

@@ -116,6 +116,9 @@ public struct ResultColumns: Codable, Sendable, Equatable {
     /// How each metric column is plotted and summarised (declared by its metric); a column
     /// without an entry is plotted alone and left out of summaries.
     public var presentation: [String: ColumnPresentation]
+    /// The sweep key holding each row's seed when the spec repeats its trials over `seeds:`
+    /// (`results_pooled.csv` then pools the rows that differ only in it); nil without `seeds:`.
+    public var seedKey: String? = nil
 
     public init(sweepKeys: [String], metricColumns: [String], identityColumns: [String], descriptions: [String: String],
                 presentation: [String: ColumnPresentation] = [:]) {

@@ -90,7 +90,9 @@ public final class ExperimentRunner {
     /// The declared result columns of this spec (from the base trial's metrics).
     public func resultColumns() throws -> ResultColumns {
         let plan = try self.plan(of: loaded.trials[0])
-        return MetricAggregation.columns(for: plan.metrics, sweepKeys: loaded.spec.sweep?.axes.map { $0.path.description } ?? [])
+        var columns = MetricAggregation.columns(for: plan.metrics, sweepKeys: loaded.spec.trialSweep?.axes.map { $0.path.description } ?? [])
+        if loaded.spec.seeds != nil { columns.seedKey = SeedList.key }
+        return columns
     }
 
     /// Runs the trials not yet completed. Returns when all are recorded, or when interrupted
@@ -144,7 +146,7 @@ public final class ExperimentRunner {
             ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
             ("resolved_spec", JSONValue(loaded.root)), ("columns", ColumnRecords.json(columns)), ("data_split", .null), ("judges", .null),
             ("stage_seconds", .object([])),
-        ] + extra)
+        ] + (loaded.spec.seeds.map { [("seeds", .array($0.seeds.map { .integer($0) }))] } ?? []) + extra)
     }
 
     /// The plugins of a trial: those built while the spec was validated, or built now (once).

@@ -87,6 +87,8 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
     public var name = ""
     public var description = ""
     public var seed = 0
+    /// Repeat every trial once per seed and pool the rows (nil: every trial runs once with `seed`).
+    public var seeds: SeedList? = nil
     public var data = DataSection()
     public var target = PluginNode(id: "")
     public var evaluator: PluginNode? = nil
@@ -113,6 +115,8 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
                           ? "expected a name of letters, digits, '.', '_' and '-', got '\(name)'" : nil }),
         SpecField("description", \.description, doc: "What the experiment shows (copied into the report)."),
         SpecField("seed", \.seed, doc: "Seed of every random choice: splits, initialisation, batch order, attack starts.", range: 0...Int(Int32.max)),
+        SpecField("seeds", \.seeds,
+                  doc: "Repeat every trial (sweep point) once per seed, `seed` replaced by each; results.csv keeps one row per seed (column `seed`), results_pooled.csv one row per sweep point (mean, std and 95 % interval over the seeds)."),
         SpecField("data", \.data, doc: "The faces and their splits.", required: true),
         SpecField("target", \.target, doc: "The recognizer under attack (a recognizer plugin: trained as it says, or loaded from `weights:`).", required: true),
         SpecField("evaluator", \.evaluator,
@@ -130,6 +134,14 @@ public struct ExperimentSpec: SpecConfig, Equatable, Sendable {
     ] }
 
     public func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {
+        if seeds != nil, let axis = sweep?.axes.first(where: { $0.path == SpecPath.root.appending(SeedList.key) }) {
+            context.report(.error("`seeds` and a sweep over `seed` both set the seed", at: axis.keyLocation,
+                                  path: path.appending("sweep").appending(SeedList.key),
+                                  notes: ["remove `\(SeedList.key)` from `sweep:` and list its values in `seeds:` (rows pooled over seeds), or remove `seeds:` (one row per seed, not pooled)"]))
+        } else if let seeds, let sweep, sweep.trialCount > Sweep.maximumTrials / seeds.seeds.count {
+            context.error("the sweep's \(sweep.trialCount) trials times \(seeds.seeds.count) seeds exceed \(Sweep.maximumTrials) trials",
+                          at: node["seeds"] ?? node, path: path.appending("seeds"))
+        }
         if judges?.isEmpty == true {
             context.error("the judge panel is empty", at: node["judges"] ?? node, path: path.appending("judges"),
                           notes: ["list at least one judge, or remove `judges:` to use the default panel"])

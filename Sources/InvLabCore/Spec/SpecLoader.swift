@@ -14,7 +14,8 @@ public struct LoadedSpec {
     /// re-apply them).
     public var overrides: [String] = []
     public let spec: ExperimentSpec
-    /// The sweep's trials (one trial without assignments when there is no sweep).
+    /// The sweep's trials (one trial without assignments when there is no sweep); with
+    /// `seeds:`, one trial per sweep point and seed (`ExperimentSpec.trialSweep`).
     public let trials: [Sweep.Trial]
     /// The plugins of every trial (same order as `trials`), built once while the spec was
     /// validated; the runner uses them instead of building again.
@@ -22,8 +23,9 @@ public struct LoadedSpec {
 
     /// The spec node of one trial (sweep assignments applied).
     public func node(of trial: Sweep.Trial) throws -> Node {
-        guard let sweep = spec.sweep else { return root.removingEntry("sweep") }
-        return try sweep.applying(trial, to: root.removingEntry("sweep"))
+        let base = spec.seeds == nil ? root.removingEntry("sweep") : root.removingEntry("sweep").removingEntry("seeds")
+        guard let sweep = spec.trialSweep else { return base }
+        return try sweep.applying(trial, to: base)
     }
 
     /// The decoded spec of one trial.
@@ -61,7 +63,7 @@ public enum SpecLoader {
                 }
                 throw SpecError(diagnostics)
             }
-            let trials = spec.sweep?.trials ?? [Sweep.Trial(index: 0, assignments: [])]
+            let trials = spec.trialSweep?.trials ?? [Sweep.Trial(index: 0, assignments: [])]
             let url = URL(fileURLWithPath: file).standardizedFileURL
             var loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
             loaded.overrides = overrides
