@@ -1,6 +1,7 @@
 import Foundation
 import InvLabBuiltins
 import InvLabCore
+import InvLabSpec
 import Testing
 
 /// `tinySpec` with a 2-point sweep and neither images nor a report (the spec of the tables in
@@ -109,14 +110,37 @@ struct SeedsTests {
         #expect(pooled.contains { row in ["target_confidence", "attack_top1"].contains { Double(row[$0 + "_seed_std"]!)! > 0 } })
         let markdown = try text(summary.directory, "results_pooled.md")
         #expect(markdown.hasPrefix("| point | attack.iterations | status | seeds | attack_top1 |") && markdown.contains("t-interval"))
-        // run.json records the seeds; `invlab report` rebuilds the same pooled table from the files alone.
-        #expect(try text(summary.directory, "run.json").contains("\"seeds\""))
+        // `invlab report` rebuilds the same pooled table and plots from the files alone (run.json's resolved spec has the seeds).
+        try FileManager.default.removeItem(at: summary.directory.appendingPathComponent("results_pooled.csv"))
         try RunReport.build(runDirectory: summary.directory)
         #expect(try text(summary.directory, "results_pooled.csv") == pooledText)
         let svg = try text(summary.directory, "plots/attack.iterations.svg")
         #expect(svg.contains("class=\"ci-band\"") && !svg.contains(">seed<"))
+        #expect(!FileManager.default.fileExists(atPath: summary.directory.appendingPathComponent("plots/seed.svg").path))
         let report = try text(summary.directory, "report.html")
         #expect(report.contains("Pooled over seeds") && report.contains("Per seed"))
+    }
+
+    @Test("a seeds run in 2 shards merges into the one-process tables, pooled table and run.json's resolved spec included")
+    func shardedSeeds() throws {
+        let fixture = try SpecFixture(files: ["spec.yaml": noSeedsSpec + "seeds: [1, 2]\n"])
+        defer { fixture.remove() }
+        let single = try runSpec(fixture, out: "single")
+        var merged: RunSummary?
+        for shard in 1...2 {
+            let summary = try shardRunner(fixture, out: "sharded").run(shard: try ShardSelection(parsing: "\(shard)/2"), chunk: nil)
+            #expect(summary.failed.isEmpty)
+            merged = summary.merged ?? merged
+        }
+        #expect(merged?.outcomes.count == 4)
+        let directory = fixture.directory.appendingPathComponent("sharded")
+        for name in ["results.csv", "results_pooled.csv", "results_pooled.md", "targets.csv"] {
+            #expect(try text(directory, name) == text(single.directory, name), "\(name) differs from the one-process run")
+        }
+        // The merge keeps run.json's other keys (the report finds the seeds in its resolved spec).
+        let info = try JSONValue.parse(Data(contentsOf: directory.appendingPathComponent("run.json")))
+        #expect(info["resolved_spec"]?["seeds"] != nil && info["spec_hash"] != nil && info["status"] == "completed")
+        #expect(try RunFiles(url: directory).columns.seedKey == "seed")
     }
 
     @Test("a spec without seeds writes the tables it wrote before seeds existed, byte for byte")

@@ -38,8 +38,8 @@ public struct RunFiles {
         outcomes = try Self.readOutcomes(resultsFile)
         columns = Self.readColumns(url, outcomes: outcomes)
         (columns.descriptions, columns.presentation) = ColumnRecords.read(info["columns"])
-        // run.json lists `seeds` when the spec repeats its trials over seeds (then pooled).
-        if info["seeds"] != nil, columns.sweepKeys.contains(SeedList.key) { columns.seedKey = SeedList.key }
+        // A spec with `seeds:` (as run.json's resolved spec records it) has its rows pooled over seeds.
+        if info["resolved_spec"]?["seeds"] != nil, columns.sweepKeys.contains(SeedList.key) { columns.seedKey = SeedList.key }
     }
 
     /// A run held in memory (the runner's outcomes and columns) with the run.json on disk.

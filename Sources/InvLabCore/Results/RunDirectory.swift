@@ -67,7 +67,10 @@ public final class RunDirectory {
 
     private func loadForResume(specHash: String) throws {
         let data = try Data(contentsOf: url.appendingPathComponent("run.json"))
-        if case .string(let recorded)? = try JSONValue.parse(data)["spec_hash"], recorded != specHash {
+        let document = try JSONValue.parse(data)
+        // Kept, so that `updateRunInfo` (a sharded run's merge) changes keys instead of dropping the others.
+        if case .object(let members) = document { runInfo = members }
+        if case .string(let recorded)? = document["spec_hash"], recorded != specHash {
             throw RunDirectoryError("cannot resume \(url.path): the spec changed since the run started (spec hash \(recorded), now \(specHash)); start a new run instead")
         }
         let lines = (try? String(contentsOf: url.appendingPathComponent("results.jsonl"), encoding: .utf8)) ?? ""

@@ -146,7 +146,7 @@ public final class ExperimentRunner {
             ("started", .string(started)), ("finished", .null), ("environment", Provenance.environment),
             ("resolved_spec", JSONValue(loaded.root)), ("columns", ColumnRecords.json(columns)), ("data_split", .null), ("judges", .null),
             ("stage_seconds", .object([])),
-        ] + (loaded.spec.seeds.map { [("seeds", .array($0.seeds.map { .integer($0) }))] } ?? []) + extra)
+        ] + extra)
     }
 
     /// The plugins of a trial: those built while the spec was validated, or built now (once).
