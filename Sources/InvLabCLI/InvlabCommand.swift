@@ -19,7 +19,8 @@ public struct InvlabCommand: ParsableCommand {
         """,
         version: Provenance.version,
         subcommands: [RunCommand.self, ValidateCommand.self, VerifyCommand.self, PluginsCommand.self, SchemaCommand.self,
-                      ReportCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self])
+                      ReportCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self,
+                      SlurmCommand.self])
 
     public init() {}
 }
