@@ -81,6 +81,14 @@ public struct GradientAttack: AttackPlugin {
     /// Every attempt of every identity goes through the model in one batch.
     public func batchSize(targets: Int) -> Int { targets * configuration.settings.restarts }
 
+    /// Rows never interact (the objectives are summed, each row's gradient is its own) and the
+    /// starts follow `AttackResources.chunk`, so identity chunks give the one-run result.
+    public var splitsByIdentity: Bool { true }
+
+    public func prepareShared(against model: any PublishedModel, resources: AttackResources) throws {
+        try SearchProblem.prepareShared(configuration.settings, components: components, resources: resources)
+    }
+
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {
         try IterativeSearch.attack(configuration.settings, components: components, model: model, resources: resources,
                                    queryBudget: nil) { AutodiffEvaluator(problem: $0) }

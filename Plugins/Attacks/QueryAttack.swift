@@ -83,6 +83,14 @@ public struct QueryAttack: AttackPlugin {
         min(targets * configuration.settings.restarts * (configuration.samples + 1), SearchProblem.queryChunk)
     }
 
+    /// Not split by identity: the NES perturbations of all rows come from one random stream per
+    /// step, so an identity's estimates depend on which identities share its run.
+    public var splitsByIdentity: Bool { false }
+
+    public func prepareShared(against model: any PublishedModel, resources: AttackResources) throws {
+        try SearchProblem.prepareShared(configuration.settings, components: components, resources: resources)
+    }
+
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {
         try IterativeSearch.attack(configuration.settings, components: components, model: model, resources: resources,
                                    queryBudget: configuration.queryBudget) { problem in

@@ -35,6 +35,11 @@ struct SearchProblem {
         for index in regularizers.indices { try regularizers[index].prepare(resources) }
         let rowTargets = resources.targets.flatMap { Array(repeating: $0, count: settings.restarts) }
         var random = SeededGenerator(seed: resources.seed).fork("attack-start")
+        // Starts are drawn for every identity of the trial and the chunk's rows kept, so that an
+        // identity starts from the same values however the trial is split into work units.
+        let drawnRows = (resources.chunk?.allTargets.count).map { $0 * settings.restarts } ?? rowTargets.count
+        let chunkRows = resources.chunk?.rows(restarts: settings.restarts)
+        func keepChunk(_ drawn: Tensor) -> Tensor { chunkRows.map { drawn.gathering(rows: $0) } ?? drawn }
 
         var decoder: (any ImageGenerator)?
         var bounds = settings.projection.map { Float($0[0])...Float($0[1]) }
@@ -46,7 +51,7 @@ struct SearchProblem {
             let fitted = try generatorPlugin.fit(publicImages: resources.data.publicSet.images, environment: resources.environment)
             decoder = fitted
             bounds = fitted.latentBounds
-            var latents = try settings.start.latents(rows: rowTargets.count, of: fitted, generator: &random)
+            var latents = keepChunk(try settings.start.latents(rows: drawnRows, of: fitted, generator: &random))
             if let bounds { latents.clamp(to: bounds) }
             let probe = fitted.generate(Var(constant: Tensor(zeros: [1, fitted.latentSize]))).value.shape
             guard Array(probe.dropFirst()) == model.inputShape else {
@@ -54,8 +59,8 @@ struct SearchProblem {
             }
             start = latents
         } else {
-            var pixels = try settings.start.pixels(rows: rowTargets.count, shape: model.inputShape,
-                                                   meanPublicFace: resources.data.meanPublicFace, generator: &random)
+            var pixels = keepChunk(try settings.start.pixels(rows: drawnRows, shape: model.inputShape,
+                                                             meanPublicFace: resources.data.meanPublicFace, generator: &random))
             if let bounds { pixels.clamp(to: bounds) }
             start = pixels
         }
@@ -64,6 +69,16 @@ struct SearchProblem {
                                     regularizers: regularizers.filter { $0.weight != 0 }, decoder: decoder, bounds: bounds,
                                     variableShape: Array(start.shape.dropFirst()))
         return (problem, start)
+    }
+
+    /// The shared stage of a search (`invlab prepare`): the regularizers' priors and the
+    /// generator fitted on the public set, made through the model cache without attacking.
+    static func prepareShared(_ settings: AttackSettings, components: AttackComponents, resources: AttackResources) throws {
+        var regularizers = components.regularizers
+        for index in regularizers.indices { try regularizers[index].prepare(resources) }
+        if let generator = components.generator, resources.data.publicSet.count > 0 {
+            _ = try generator.fit(publicImages: resources.data.publicSet.images, environment: resources.environment)
+        }
     }
 
     /// The images of search values `v` (the values themselves, or `G(v)`).

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Turns SIGINT (Ctrl-C) into a flag that long loops poll: the current step finishes, finished
+/// Turns SIGINT (Ctrl-C) and SIGTERM (`kill`, Slurm's `scancel`) into a flag that long loops poll: the current step finishes, finished
 /// work is written, and the command exits with 130. A second Ctrl-C exits at once.
 enum Interruption {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var requested = false
-    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     static var isRequested: Bool {
         lock.lock(); defer { lock.unlock() }
@@ -14,18 +14,21 @@ enum Interruption {
 
     /// Installs the handler (once).
     static func install() {
-        guard source == nil else { return }
-        signal(SIGINT, SIG_IGN)
-        let signalSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue.global())
-        signalSource.setEventHandler {
-            lock.lock()
-            let second = requested
-            requested = true
-            lock.unlock()
-            if second { _exit(130) }
-            FileHandle.standardError.write(Data("\ninterrupt: finishing the current step and writing completed trials (Ctrl-C again to quit at once)\n".utf8))
+        guard sources.isEmpty else { return }
+        for (number, message) in [(SIGINT, "interrupt: finishing the current step and writing completed trials (Ctrl-C again to quit at once)"),
+                                  (SIGTERM, "terminated: finishing the current step, recording the unit or trial as interrupted")] {
+            signal(number, SIG_IGN)
+            let signalSource = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue.global())
+            signalSource.setEventHandler {
+                lock.lock()
+                let second = requested
+                requested = true
+                lock.unlock()
+                if second { _exit(130) }
+                FileHandle.standardError.write(Data("\n\(message)\n".utf8))
+            }
+            signalSource.resume()
+            sources.append(signalSource)
         }
-        signalSource.resume()
-        source = signalSource
     }
 }

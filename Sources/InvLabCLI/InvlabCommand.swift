@@ -20,6 +20,7 @@ public struct InvlabCommand: ParsableCommand {
         version: Provenance.version,
         subcommands: [RunCommand.self, ValidateCommand.self, VerifyCommand.self, PluginsCommand.self, SchemaCommand.self,
                       ReportCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self,
+                      PlanCommand.self, PrepareCommand.self, MergeCommand.self, StatusCommand.self,
                       SlurmCommand.self])
 
     public init() {}
@@ -64,6 +65,11 @@ public enum InvlabMain {
             // execv only returns on failure; carry on with the slow kernel (reported by `bench` and run.json).
         }
         CommandEnvironment.registries = registries
+        // Under Slurm the task's CPU allocation sets the engine's threads (unless INVLAB_THREADS does).
+        let environment = ProcessInfo.processInfo.environment
+        if environment["INVLAB_THREADS"] == nil, let text = environment["SLURM_CPUS_PER_TASK"], let cpus = Int(text), cpus > 0 {
+            Parallel.threads = cpus
+        }
         InvlabCommand.main()
     }
 }

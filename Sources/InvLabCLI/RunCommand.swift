@@ -61,7 +61,18 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where datasets are fetched to (default: INVLAB_DATA_DIR, else ./data).")
     var dataDir: String?
 
+    @Option(help: ArgumentHelp("Run only shard K of N of the run's work units into --out (units not yet done); the last shard to finish merges the run.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Attacked identities per work unit of a sharded run (default: output.chunk, else one unit per trial).", valueName: "N"))
+    var chunk: Int?
+
     func run() throws {
+        if shard != nil || chunk != nil {
+            try ShardCommandSupport.runShard(spec: spec, overrides: specOptions.overrides, out: out, shard: shard, chunk: chunk,
+                                             resume: resume, force: force, quiet: quiet, dataDir: dataDir)
+            return
+        }
         if resume && out == nil {
             printError("error: --resume needs --out DIR (the run directory to continue)")
             throw ExitCode(ExitCodes.badSpec)

@@ -92,6 +92,10 @@ public enum BLAS {
                                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                     b: UnsafePointer<Float>, ldb: Int,
                                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if rowStable && !transposeA && k > 0 {
+            rowStableGEMM(transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
         if m == 1, k > 0 {
             parallelRowTimesMatrix(transposeB: transposeB, n: n, k: k, alpha: alpha,
                                    a: a, incA: transposeA ? lda : 1, b: b, ldb: ldb, beta: beta, c: c)
@@ -124,6 +128,60 @@ public enum BLAS {
                      alpha: alpha, a: a + aOffset, lda: lda, b: b, ldb: ldb, beta: beta,
                      c: c + rows.lowerBound * ldc, ldc: ldc)
             }
+        }
+    }
+
+    /// Row-stable products: when set, every product whose rows are samples (`op(A)` not
+    /// transposed) gives each row of C the same bits whatever the other rows are and however
+    /// many there are. The runner sets it while an attack runs, so that an identity's
+    /// reconstruction does not depend on which identities are attacked with it (identity
+    /// chunks of a sharded run merge byte-identically into the one-process result).
+    ///
+    /// Why it is needed: OpenBLAS 0.3.21 (SkylakeX/Cooperlake kernels) computes an `sgemm` with
+    /// m·n·k ≤ 100³ with its small-matrix kernels, and one row with `sgemv`, whose roundings
+    /// differ from the blocked kernel's; measured here, rows of a 16 x 384 times 384 x 128
+    /// product differ in the last bits from the same rows computed in a 64-row product. The
+    /// blocked kernel gives identical rows for every m and row offset (checked for both
+    /// transposes). So in this mode rows are split only across threads, and a block too small
+    /// for the blocked kernel is padded with zero rows past the threshold: at most about 10⁶
+    /// multiply-adds of padding per call.
+    ///
+    /// Set only from the thread that runs the attack, while no product is in flight.
+    nonisolated(unsafe) public static var rowStable = false
+
+    /// m·n·k at or below which OpenBLAS may choose its small-matrix kernels.
+    static let smallKernelLimit = 1_000_000
+
+    static func rowStableGEMM(transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                              b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        let threads = max(1, min(Parallel.threads, (2 * m * n * k) / 2_000_000, m))
+        func block(_ rows: Range<Int>) {
+            let minimumRows = smallKernelLimit / (n * k) + 1
+            let aRows = a + rows.lowerBound * lda
+            let cRows = c + rows.lowerBound * ldc
+            if rows.count >= minimumRows {
+                gemm(transposeA: false, transposeB: transposeB, m: rows.count, n: n, k: k, alpha: alpha, a: aRows, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: cRows, ldc: ldc)
+                return
+            }
+            let paddedA = UnsafeMutablePointer<Float>.allocate(capacity: minimumRows * k)
+            let paddedC = UnsafeMutablePointer<Float>.allocate(capacity: minimumRows * n)
+            defer { paddedA.deallocate(); paddedC.deallocate() }
+            paddedA.initialize(repeating: 0, count: minimumRows * k)
+            paddedC.initialize(repeating: 0, count: minimumRows * n)
+            for row in 0..<rows.count {
+                (paddedA + row * k).update(from: aRows + row * lda, count: k)
+                if beta != 0 { (paddedC + row * n).update(from: cRows + row * ldc, count: n) }
+            }
+            gemm(transposeA: false, transposeB: transposeB, m: minimumRows, n: n, k: k, alpha: alpha, a: paddedA, lda: k,
+                 b: b, ldb: ldb, beta: beta, c: paddedC, ldc: n)
+            for row in 0..<rows.count { (cRows + row * ldc).update(from: paddedC + row * n, count: n) }
+        }
+        if threads < 2 {
+            block(0..<m)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { chunk in block(Parallel.chunkRange(chunk, of: threads, count: m)) }
         }
     }
 }

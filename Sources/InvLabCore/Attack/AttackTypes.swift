@@ -12,14 +12,36 @@ public struct AttackResources {
     public var seed: UInt64
     /// Registries, for plugins that build nested plugins at run time.
     public var registries: Registries
+    /// Set when `targets` is one chunk of a trial's identities (a work unit of a sharded run):
+    /// an attack that `splitsByIdentity` draws its random values for all of the trial's
+    /// identities and keeps the chunk's, so that a reconstruction does not depend on chunking.
+    public var chunk: IdentityChunk?
 
-    public init(data: ExperimentData, targets: [Int], environment: RunEnvironment, seed: UInt64, registries: Registries) {
+    public init(data: ExperimentData, targets: [Int], environment: RunEnvironment, seed: UInt64, registries: Registries,
+                chunk: IdentityChunk? = nil) {
         self.data = data
         self.targets = targets
         self.environment = environment
         self.seed = seed
         self.registries = registries
+        self.chunk = chunk
     }
+}
+
+/// A contiguous part of a trial's attacked identities: `allTargets[positions]` are attacked.
+public struct IdentityChunk: Sendable, Equatable {
+    public var allTargets: [Int]
+    public var positions: Range<Int>
+
+    public init(allTargets: [Int], positions: Range<Int>) {
+        self.allTargets = allTargets
+        self.positions = positions
+    }
+
+    public var targets: [Int] { Array(allTargets[positions]) }
+
+    /// The rows of this chunk in an identity-major batch of all targets with `restarts` rows each.
+    public func rows(restarts: Int) -> [Int] { Array((positions.lowerBound * restarts)..<(positions.upperBound * restarts)) }
 }
 
 /// The outcome of an attack on a batch of identities.

@@ -89,10 +89,20 @@ public protocol AttackPlugin: Plugin {
     /// Images that pass through the model at once when attacking `targets` identities (for the
     /// memory estimate); the default is one per identity.
     func batchSize(targets: Int) -> Int
+    /// Whether the attack can run on chunks of a trial's identities (work units of a sharded
+    /// run, `invlab run --chunk`) with each identity's result exactly as in one run on all of
+    /// them: its rows must not interact and its random draws must follow
+    /// `AttackResources.chunk`. Default false: such an attack is split by trials only.
+    var splitsByIdentity: Bool { get }
+    /// Fits what the attack reuses across runs (generators, regularizers' priors) through the
+    /// model cache, without attacking: the shared stage of `invlab prepare`. Default: nothing.
+    func prepareShared(against model: any PublishedModel, resources: AttackResources) throws
 }
 
 extension AttackPlugin {
     public func batchSize(targets: Int) -> Int { targets }
+    public var splitsByIdentity: Bool { false }
+    public func prepareShared(against model: any PublishedModel, resources: AttackResources) throws {}
 }
 
 /// A defense: changes how the target is trained, wraps the published model, or both.

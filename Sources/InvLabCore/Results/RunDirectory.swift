@@ -56,6 +56,14 @@ public final class RunDirectory {
         try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// The directory of a sharded run as one unit's process sees it: it writes the trial's
+    /// artifacts there and nothing else (the merge writes the tables and run.json).
+    public init(attachingTo url: URL, columns: ResultColumns) throws {
+        self.url = url
+        self.columns = columns
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
     private func loadForResume(specHash: String) throws {
         let data = try Data(contentsOf: url.appendingPathComponent("run.json"))
         if case .string(let recorded)? = try JSONValue.parse(data)["spec_hash"], recorded != specHash {
@@ -110,10 +118,12 @@ public final class RunDirectory {
     /// Records a finished trial (replacing an earlier failed attempt of the same trial) and
     /// rewrites the tables.
     public func record(_ outcome: TrialOutcome) throws {
-        outcomes.removeAll { $0.index == outcome.index }
-        outcomes.append(outcome)
-        outcomes.sort { $0.index < $1.index }
-        outcomes = JudgeConsensus.apply(outcomes)
+        try recordAll(outcomes.filter { $0.index != outcome.index } + [outcome])
+    }
+
+    /// Replaces every recorded outcome (the merge of a sharded run) and rewrites the tables.
+    public func recordAll(_ all: [TrialOutcome]) throws {
+        outcomes = JudgeConsensus.apply(all.sorted { $0.index < $1.index })
         let encoder = OutcomeCoding.encoder
         let lines = try outcomes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try write(lines.joined(separator: "\n") + "\n", to: "results.jsonl")

@@ -41,6 +41,7 @@ public final class ModelCache: @unchecked Sendable {
     public let directory: URL?
     private var networks: [String: ModelState] = [:]
     private var tensors: [String: [String: Tensor]] = [:]
+    private var made: [String] = []
     private let lock = NSLock()
 
     public init(directory: URL?) { self.directory = directory }
@@ -54,6 +55,9 @@ public final class ModelCache: @unchecked Sendable {
 
     /// The network trained under `key`: from memory, from disk, or made by `train` (then stored).
     /// `template` provides the architecture; its tensors are replaced by the cached ones.
+    /// On disk, making a missing entry holds the key's lock file (`<key>.lock`), and the file
+    /// is checked again once the lock is held: concurrent processes on one cache (shards of a
+    /// run) train each model once, and the others wait for it and load it.
     public func network(key: String, template: Network, train: (inout Network) throws -> Void) throws -> (Network, cached: Bool) {
         lock.lock()
         let memory = networks[key]
@@ -63,18 +67,37 @@ public final class ModelCache: @unchecked Sendable {
             network.state = memory
             return (network, true)
         }
-        if let url = file(key), FileManager.default.fileExists(atPath: url.path) {
-            try network.load(from: url)
+        guard let url = file(key) else {
+            try train(&network)
             remember(key, network.state)
-            return (network, true)
+            noteMade(key)
+            return (network, false)
         }
-        try train(&network)
-        remember(key, network.state)
-        if let url = file(key) {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return try FileLock.withLock(lockFile(key)) {
+            if FileManager.default.fileExists(atPath: url.path) {
+                try network.load(from: url)
+                remember(key, network.state)
+                return (network, true)
+            }
+            try train(&network)
+            remember(key, network.state)
             try network.save(to: url, metadata: ["cache_key": key])
+            noteMade(key)
+            return (network, false)
         }
-        return (network, false)
+    }
+
+    private func lockFile(_ key: String) -> URL { directory!.appendingPathComponent("\(key).lock") }
+
+    /// Keys this process computed (rather than found in memory or on disk), in order.
+    public var madeKeys: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return made
+    }
+
+    private func noteMade(_ key: String) {
+        lock.lock(); defer { lock.unlock() }
+        made.append(key)
     }
 
     private func remember(_ key: String, _ state: ModelState) {
@@ -82,23 +105,29 @@ public final class ModelCache: @unchecked Sendable {
         networks[key] = state
     }
 
-    /// Named tensors computed under `key` (e.g. a PCA basis), cached like networks.
+    /// Named tensors computed under `key` (e.g. a PCA basis), cached and locked like networks.
     public func tensors(key: String, compute: () throws -> [String: Tensor]) throws -> [String: Tensor] {
         lock.lock()
         let memory = tensors[key]
         lock.unlock()
         if let memory { return memory }
-        if let url = file(key), FileManager.default.fileExists(atPath: url.path) {
-            let loaded = try Safetensors.read(contentsOf: url).dictionary
-            lock.lock(); tensors[key] = loaded; lock.unlock()
-            return loaded
+        guard let url = file(key) else {
+            let computed = try compute()
+            lock.lock(); tensors[key] = computed; lock.unlock()
+            noteMade(key)
+            return computed
         }
-        let computed = try compute()
-        lock.lock(); tensors[key] = computed; lock.unlock()
-        if let url = file(key) {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return try FileLock.withLock(lockFile(key)) {
+            if FileManager.default.fileExists(atPath: url.path) {
+                let loaded = try Safetensors.read(contentsOf: url).dictionary
+                lock.lock(); tensors[key] = loaded; lock.unlock()
+                return loaded
+            }
+            let computed = try compute()
+            lock.lock(); tensors[key] = computed; lock.unlock()
             try Safetensors.write(computed, metadata: ["cache_key": key], to: url)
+            noteMade(key)
+            return computed
         }
-        return computed
     }
 }

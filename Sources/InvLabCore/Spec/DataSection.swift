@@ -53,6 +53,8 @@ public struct OutputSection: SpecConfig, Equatable, Sendable {
     public var images = true
     public var report = true
     public var cache: String? = nil
+    /// Identities per work unit of a sharded run; nil: one unit per trial.
+    public var chunk: Int? = nil
 
     public init() {}
 
@@ -61,6 +63,8 @@ public struct OutputSection: SpecConfig, Equatable, Sendable {
         SpecField("images", \.images, doc: "Write PNG grids and reconstructions.npy for every trial."),
         SpecField("report", \.report, doc: "Write plots and report.html at the end of the run."),
         SpecField("cache", \.cache, doc: "Directory of trained models shared between runs (default: `INVLAB_CACHE_DIR`, else `<directory>/.cache`)."),
+        SpecField("chunk", \.chunk, doc: "Attacked identities per work unit when a run is split into shards (`invlab run --shard`, `invlab slurm submit`); default: one unit per trial. `--chunk` overrides it. The tables do not depend on it.",
+                  check: { chunk in chunk.map { $0 >= 1 ? nil : "expected at least 1 identity per unit, got \($0)" } ?? nil }),
     ] }
 
     /// A spec must not make the tool write outside the places the user chose: its output and
