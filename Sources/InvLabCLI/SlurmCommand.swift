@@ -226,6 +226,9 @@ enum SlurmChain {
         } catch let error as SlurmInputError {
             printError("error: \(error.message)")
             throw ExitCode(ExitCodes.badSpec)
+        } catch let error as UnitError {
+            printError("error: \(error)")
+            throw ExitCode(ExitCodes.badSpec)
         } catch let error as SlurmCommandFailure {
             printError("error: \(error.description)")
             throw ExitCode(ExitCodes.failure)
@@ -271,14 +274,29 @@ struct SlurmSubmitCommand: ParsableCommand {
             let loaded = try loadSpec(spec, overrides: specOptions.overrides)
             var options = RunOptions(dataDirectory: DataLocation.directory(nil))
             options.outDirectory = out.map { URL(fileURLWithPath: $0) }
-            let runDirectory = ExperimentRunner(loaded: loaded, registries: try CommandEnvironment.loadRegistries(), options: options)
-                .runDirectoryURL().standardizedFileURL
-            let setup = SlurmRunSetup(binary: SlurmTools.executablePath(), submitDirectory: FileManager.default.currentDirectoryPath,
+            options.progress = .quiet
+            let runner = ExperimentRunner(loaded: loaded, registries: try CommandEnvironment.loadRegistries(), options: options)
+            let runDirectory = runner.runDirectoryURL().standardizedFileURL
+            let chunk = try ShardCommandSupport.chunk(chunk, loaded: loaded)
+            var setup = SlurmRunSetup(binary: SlurmTools.executablePath(), submitDirectory: FileManager.default.currentDirectoryPath,
                                       spec: spec, overrides: specOptions.overrides, runDirectory: runDirectory.path,
                                       name: loaded.spec.name, tasks: tasks, chunk: chunk, options: job.options)
             try SlurmScripts.validate(setup)
             if let contents = try? FileManager.default.contentsOfDirectory(atPath: runDirectory.path), !contents.isEmpty {
                 throw SlurmInputError("\(runDirectory.path) already exists and is not empty; choose another --out, or continue that run with: invlab slurm resubmit \(shellQuoted(runDirectory.path))")
+            }
+            // The units, planned here so that every task agrees and none is left without work.
+            let shardRunner = ShardRunner(runner: runner, directory: runDirectory)
+            let units = try shardRunner.plannedUnits(chunk: chunk)
+            if units.count < tasks {
+                print("note: \(units.count) unit\(units.count == 1 ? "" : "s") of work; submitting \(units.count) array task\(units.count == 1 ? "" : "s") instead of \(tasks)")
+                setup.tasks = max(1, units.count)
+            }
+            let tasks = setup.tasks
+            if !job.dryRun {
+                // Made before any job runs: the run directory and its unit layout (units.json), which
+                // every shard then checks against (spec hash, chunk, shard count).
+                _ = try shardRunner.openRun(shards: tasks, chunk: chunk)
             }
             let steps = [
                 SlurmChain.Step(role: "prepare", file: "prepare.sbatch", script: try SlurmScripts.prepare(setup)),
@@ -289,7 +307,7 @@ struct SlurmSubmitCommand: ParsableCommand {
             let ids = try SlurmChain.run(steps, setup: setup, record: SlurmRecord(setup: setup, jobs: []), dryRun: job.dryRun, sbatch: sbatch)
             guard ids.count == 3 else { return }
             print("prepare job: \(ids[0])")
-            print("units job array: \(ids[1]) (tasks \(steps[1].array!) = shards 1-\(tasks) of \(tasks))")
+            print("units job array: \(ids[1]) (tasks \(steps[1].array!) = shards 1-\(tasks) of \(tasks); \(units.count) units)")
             print("merge job: \(ids[2])")
             print("run directory: \(setup.runDirectory)")
             print("logs: \(setup.runDirectory)/\(SlurmScripts.logsName)/")
@@ -393,32 +411,34 @@ struct SlurmResubmitCommand: ParsableCommand {
     }
 }
 
-/// The state of a run's units and its merge, for resubmit.
+/// The state of a run's units and its merge, for resubmit (the code of `invlab status` and `invlab merge`).
 enum SlurmUnitStates {
     /// Nil when no shard has started yet (no units.json).
     static func load(_ directory: URL) throws -> SlurmRunState? {
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("units.json").path) else { return nil }
-        let result = try SlurmTools.run(SlurmTools.executablePath(), ["status", directory.path, "--json"])
-        guard result.status == 0 || !result.output.isEmpty else {
-            throw SlurmCommandFailure(description: "invlab status \(directory.path) --json failed: \(result.errors)")
-        }
-        do {
-            return try JSONDecoder().decode(SlurmRunState.self, from: Data(result.output.utf8))
-        } catch {
-            throw SlurmCommandFailure(description: "invlab status \(directory.path) --json printed no unit states: \(error)")
-        }
+        let files = UnitFiles(directory: directory)
+        guard FileManager.default.fileExists(atPath: files.layoutFile.path) else { return nil }
+        let (layout, states) = try ShardRunner.statuses(files)
+        return SlurmRunState(shards: layout.shards, chunk: layout.chunk, units: states.map {
+            SlurmRunState.Unit(id: $0.unit.id, shard: layout.shard(of: $0.unit), state: $0.status.rawValue)
+        })
     }
 
-    /// Runs `invlab merge` when the run's tables have not been merged yet.
+    /// Whether run.json says the run was merged (status completed or completed_with_failures).
+    static func isMerged(_ directory: URL) -> Bool {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("run.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let status = object["status"] as? String else { return false }
+        return status.hasPrefix("completed")
+    }
+
+    /// Runs `invlab merge` (in this process) when the run has not been merged yet.
     static func mergeIfNeeded(_ directory: URL) throws {
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("results.csv").path) {
-            print("results: \(directory.appendingPathComponent("results.csv").path)")
+        if isMerged(directory) {
+            print("already merged: \(directory.appendingPathComponent("results.csv").path)")
             return
         }
-        let result = try SlurmTools.run(SlurmTools.executablePath(), ["merge", directory.path])
-        print(result.output, terminator: "")
-        guard result.status == 0 else {
-            throw SlurmCommandFailure(description: "invlab merge \(directory.path) failed: \(result.errors)")
-        }
+        print("merging")
+        var merge = try MergeCommand.parse([directory.path, "--quiet"])
+        try merge.run()
     }
 }

@@ -105,7 +105,7 @@ public enum SlurmScripts {
     /// The numbers of a submission: each at least 1.
     public static func checkCounts(tasks: Int, chunk: Int?, cpusPerTask: Int?) throws {
         if tasks < 1 { throw SlurmInputError("--tasks must be at least 1, got \(tasks)") }
-        if let chunk, chunk < 1 { throw SlurmInputError("--chunk must be at least 1, got \(chunk)") }
+        if let chunk, chunk < 1 { throw SlurmInputError("--chunk must be at least 1 identity per unit, got \(chunk)") }
         if let cpusPerTask, cpusPerTask < 1 { throw SlurmInputError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
     }
 

@@ -148,7 +148,7 @@ struct SlurmScriptTests {
     @Test("bad numbers and line breaks: one-line messages")
     func badInput() throws {
         #expect(throws: SlurmInputError("--tasks must be at least 1, got 0")) { try SlurmScripts.checkCounts(tasks: 0, chunk: nil, cpusPerTask: nil) }
-        #expect(throws: SlurmInputError("--chunk must be at least 1, got 0")) { try SlurmScripts.checkCounts(tasks: 4, chunk: 0, cpusPerTask: nil) }
+        #expect(throws: SlurmInputError("--chunk must be at least 1 identity per unit, got 0")) { try SlurmScripts.checkCounts(tasks: 4, chunk: 0, cpusPerTask: nil) }
         #expect(throws: SlurmInputError("--cpus-per-task must be at least 1, got 0")) {
             try SlurmScripts.checkCounts(tasks: 4, chunk: nil, cpusPerTask: 0)
         }
@@ -221,7 +221,7 @@ struct SlurmBinaryTests {
              "error: sbatch not found on PATH: invlab slurm submit needs Slurm's client commands (--dry-run only prints the scripts)\n"),
             (["slurm", "submit", "Experiments/quickstart.yaml", "--out", out.path, "--tasks", "0"], "error: --tasks must be at least 1, got 0\n"),
             (["slurm", "submit", "Experiments/quickstart.yaml", "--out", out.path, "--chunk", "0", "--dry-run"],
-             "error: --chunk must be at least 1, got 0\n"),
+             "error: --chunk must be at least 1 identity per unit, got 0\n"),
             (["slurm", "submit", "Experiments/quickstart.yaml", "--out", out.path, "--extra-sbatch", "qos=high", "--dry-run"],
              "error: --extra-sbatch expects sbatch options such as '--qos=high', got 'qos=high'\n"),
             (["slurm", "resubmit", out.path], "error: \(out.path) holds no slurm/submit.json: not a run made by invlab slurm submit\n"),
