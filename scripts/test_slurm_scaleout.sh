@@ -186,7 +186,7 @@ phase "invlab slurm resubmit"
 resubmitted=$("$INVLAB" slurm resubmit "$S2")
 echo "$resubmitted" | sed 's/^/     /'
 rarray=$(job_id "units job array" "$resubmitted"); rmerge=$(job_id "merge job" "$resubmitted")
-check "resubmit reruns only shard $shard (task $((shard - 1)))" grep -q "(tasks $((shard - 1)) = shards $shard of 4)" <<<"$resubmitted"
+check "resubmit reruns only shard $shard (task $((shard - 1)))" grep -q "(tasks $((shard - 1)) = shard $shard of 4)" <<<"$resubmitted"
 check "resubmit cancelled the blocked merge job $merge" grep -q "cancelled job $merge " <<<"$resubmitted"
 check "resubmitted jobs left the queue within 120 s" wait_gone 120 "$rarray" "$rmerge"
 check "resubmitted array task COMPLETED" test "$(states "$rarray")" = COMPLETED

@@ -378,7 +378,7 @@ struct SlurmResubmitCommand: ParsableCommand {
             let ids = try SlurmChain.run(steps, setup: setup, record: updated, dryRun: job.dryRun, sbatch: sbatch)
             guard ids.count == steps.count else { return }
             if steps.count == 3 { print("prepare job: \(ids[0])") }
-            print("units job array: \(ids[ids.count - 2]) (tasks \(array) = shards \(shards.map(String.init).joined(separator: ",")) of \(setup.tasks))")
+            print("units job array: \(ids[ids.count - 2]) (tasks \(array) = shard\(shards.count == 1 ? "" : "s") \(shards.map(String.init).joined(separator: ",")) of \(setup.tasks))")
             print("merge job: \(ids[ids.count - 1])")
             print("run directory: \(setup.runDirectory)")
         }
