@@ -13,7 +13,8 @@
 //   Tests/    Swift Testing suites, one per module.
 import PackageDescription
 
-/// A plugin library under `Plugins/<folder>` that depends on the Core only.
+/// A plugin library under `Plugins/<folder>` that depends on the Core, plus `extra`: engine modules, or
+/// the plugin module that declares an attachment type it reads (see `AttachmentProviding`).
 func pluginTarget(_ name: String, folder: String, extra: [Target.Dependency] = []) -> Target {
     .target(name: name, dependencies: ["InvLabCore"] + extra, path: "Plugins/\(folder)")
 }
@@ -58,11 +59,11 @@ let package = Package(
         pluginTarget("InvLabDatasets", folder: "Datasets", extra: ["InvLabTensor", "InvLabIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         pluginTarget("InvLabRecognizers", folder: "Recognizers"),
         pluginTarget("InvLabGenerators", folder: "Generators"),
-        pluginTarget("InvLabRegularizers", folder: "Regularizers"),
+        pluginTarget("InvLabRegularizers", folder: "Regularizers", extra: ["InvLabGenerators"]),
         pluginTarget("InvLabOptimizers", folder: "Optimizers"),
         pluginTarget("InvLabAttacks", folder: "Attacks"),
         pluginTarget("InvLabDefenses", folder: "Defenses"),
-        pluginTarget("InvLabMetrics", folder: "Metrics"),
+        pluginTarget("InvLabMetrics", folder: "Metrics", extra: ["InvLabDummyRecognizer"]),
         pluginTarget("InvLabJudges", folder: "Judges"),
         // The article's defense, kept in its own module as the worked example of adding a defense.
         pluginTarget("InvLabDummyRecognizer", folder: "DummyRecognizer"),

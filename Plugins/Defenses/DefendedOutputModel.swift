@@ -29,7 +29,7 @@ let attackerGradientDoc = """
 /// - `output(x)` has the same forward value, `transform(p, x)` with `p` the inner model's
 ///   differentiable probabilities, and the backward pass `gradient` declares. Logits are not
 ///   published (`nil`): attacks that want logits use the log of the published probabilities.
-/// - Decoys of the inner model pass through.
+/// - Attachments of the inner model (e.g. a defense's decoys) pass through.
 ///
 /// Public so that a team writing its own output defense can reuse it.
 public struct DefendedOutputModel: PublishedModel {
@@ -51,8 +51,8 @@ public struct DefendedOutputModel: PublishedModel {
 
     public var classes: Int { inner.classes }
     public var inputShape: [Int] { inner.inputShape }
-    public var decoys: DecoyImages? { inner.decoys }
     public var summary: String { "\(label) of \(inner.summary)" }
+    public func attachment<T>(_ type: T.Type) -> T? { inner.attachment(type) }
 
     public func output(_ x: Var) -> ModelOutput {
         switch gradient {

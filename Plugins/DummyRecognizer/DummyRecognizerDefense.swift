@@ -106,10 +106,10 @@ public struct DummyRecognizerDefense: DefensePlugin {
         `public_and_private_train` both: an option beyond the article, for public sets too small to stand for \
         the private people. The log reports f''s mean top output on public and private training faces. \
         g publishes probabilities only (no logits). f' and its synthetic people are cached by a key without \
-        lambda, so a lambda sweep trains them once. The synthetic people are exposed as the model's decoys (for the \
-        `decoy_rate` metric). Deviations: the authors' synthetic faces come from an image-generation model trained \
-        on faces; the default source here is procedurally drawn `synthetic_faces` (a generator plugin can be named \
-        instead), and the dummy's architecture is the spec's, not the authors'.
+        lambda, so a lambda sweep trains them once. The synthetic people are attached to g as its decoys \
+        (`DecoyImages`, for the `decoy_rate` metric). Deviations: the authors' synthetic faces come from an \
+        image-generation model trained on faces; the default source here is procedurally drawn `synthetic_faces` \
+        (a generator plugin can be named instead), and the dummy's architecture is the spec's, not the authors'.
         """
     public static let example = """
         type: dummy_recognizer

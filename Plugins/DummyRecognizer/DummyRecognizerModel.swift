@@ -2,6 +2,14 @@ import InvLabCore
 import InvLabNN
 import InvLabTensor
 
+/// Synthetic identities standing for the classes (the dummy defense's decoys): the images for
+/// class `k` are `images[k]` (`n x C x H x W`). A published model that planted decoys attaches
+/// them: `model.attachment(DecoyImages.self)` (the `decoy_rate` metric reads them so).
+public struct DecoyImages: Sendable {
+    public var images: [Tensor]
+    public init(images: [Tensor]) { self.images = images }
+}
+
 /// The published composite of the dummy-recognizer defense, equation (3) of the article:
 ///
 ///     g(x) = lambda * f(x) + (1 - lambda) * f'(x)
@@ -36,9 +44,12 @@ public struct DummyRecognizerModel: PublishedModel {
     public var classes: Int { protected.classes }
     public var inputShape: [Int] { protected.inputShape }
 
-    /// The planted synthetic identities (they replace any decoys of the protected model: the
-    /// attack is pulled toward this defense's f').
-    public var decoys: DecoyImages? { syntheticIdentities }
+    /// The planted synthetic identities as the `DecoyImages` attachment (they replace any decoys
+    /// of the protected model: the attack is pulled toward this defense's f'); every other
+    /// lookup goes to the protected model.
+    public func attachment<T>(_ type: T.Type) -> T? {
+        type == DecoyImages.self ? syntheticIdentities as? T : protected.attachment(type)
+    }
 
     public var summary: String {
         "dummy_recognizer(lambda \(lambda), f' \(dummyDescription)) of \(protected.summary)"

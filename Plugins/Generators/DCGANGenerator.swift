@@ -5,7 +5,8 @@ import InvLabSpec
 import InvLabTensor
 
 /// A DCGAN (Radford, Metz and Chintala, ICLR 2016) trained on the public faces: the generative
-/// prior of GMI (Zhang et al., CVPR 2020), whose discriminator also scores realism.
+/// prior of GMI (Zhang et al., CVPR 2020), whose discriminator also scores realism (attached to
+/// the fitted generator as `GANDiscriminator`).
 public struct DCGANGenerator: GeneratorPlugin {
     public struct Configuration: SpecConfig, Equatable {
         public var side = 64
@@ -34,10 +35,11 @@ public struct DCGANGenerator: GeneratorPlugin {
         (GenerativeArchitectures.dcganGenerator/dcganDiscriminator, GenerativeTrainer.trainGAN). The generator ends in a \
         sigmoid on [0, 1] images where the paper uses tanh on [-1, 1]. GMI (Zhang et al., CVPR 2020) trains such a GAN on \
         public faces and searches its latent space, z ~ U(-1, 1) clamped to [-1, 1]; latentBounds is [-1, 1] here. The \
-        discriminator is exposed for the discriminator prior (L_prior = -D(G(z)), GMI eq. 3). Public images are resized \
+        discriminator is attached to the fitted generator (`GANDiscriminator`) for the discriminator prior \
+        (L_prior = -D(G(z)), GMI eq. 3). Public images are resized \
         bilinearly to side x side and generated images back to the data's size. Generator and discriminator are cached \
         under two keys (every configuration key, a SHA-256 of the public images, the seed); the discriminator_prior \
-        regulariser builds this plugin with its own keys, so the same keys reuse one training. Radford et al. use \
+        regulariser builds this plugin from its `generator:` node, so the same keys reuse one training. Radford et al. use \
         width 128 and batch 128; the defaults (width 16, batch 16, 60 epochs: about 400 updates on 100 images, enough for \
         recognisable faces) fit a 2-core CPU: on 100 images of 112x92 (resized to 64) a release build spends about 30 \
         CPU-seconds (measured 63-75 s wall clock on a shared, heavily loaded 2-core machine).

@@ -2,6 +2,21 @@ import InvLabCore
 import InvLabNN
 import InvLabTensor
 
+/// A GAN's discriminator, attached to the fitted generators that have one (`dcgan`): ask a
+/// fitted generator for `attachment(GANDiscriminator.self)`. The `discriminator_prior`
+/// regulariser scores realism with it.
+public struct GANDiscriminator {
+    /// Square images `N x C x side x side` to one realism logit per image (`N x 1`).
+    public let network: Network
+    public init(network: Network) { self.network = network }
+
+    /// Realism logits (`N x 1`) of images of any size, resized bilinearly to the network's input
+    /// size first; differentiable with respect to the images.
+    public func logits(_ images: Var) -> Var {
+        network.forward(images.resizedBilinear(height: network.inputShape[1], width: network.inputShape[2]))
+    }
+}
+
 /// A fitted generator whose images come from a network on square images (a VAE decoder or a
 /// DCGAN generator), resized back to the data's image size so that its output fits the
 /// attacked model's input.
@@ -10,6 +25,7 @@ public struct NetworkImageGenerator: ImageGenerator {
     public let network: Network
     /// The VAE's encoder (images to mean and log-variance), when there is one.
     public let encoder: Network?
+    /// A GAN's discriminator, when there is one (attached as `GANDiscriminator`).
     public let discriminator: Network?
     public let latentSize: Int
     public let latentBounds: ClosedRange<Float>?
@@ -36,6 +52,11 @@ public struct NetworkImageGenerator: ImageGenerator {
 
     public func sampleLatents(count: Int, generator: inout SeededGenerator) -> Tensor {
         prior.sample(count: count, size: latentSize, generator: &generator)
+    }
+
+    /// The discriminator as `GANDiscriminator`, when there is one.
+    public func attachment<T>(_ type: T.Type) -> T? {
+        type == GANDiscriminator.self ? discriminator.map(GANDiscriminator.init(network:)) as? T : nil
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import InvLabCore
+import InvLabDummyRecognizer
 import InvLabSpec
 
 /// Whether the dummy-recognizer defense (Kotsuji & Nakamura 2024, the article's equation (3))
@@ -17,7 +18,7 @@ public struct DecoyRateMetric: MetricPlugin {
     public static let id = "decoy_rate"
     public static let summary = "Share of reconstructions closer to their class's decoy (synthetic identity) than to the real person; NaN without decoys."
     public static let documentation = """
-        For models whose defense planted decoys (`PublishedModel.decoys`, e.g. `dummy_recognizer`), identity j \
+        For models whose defense planted decoys (the `DecoyImages` attachment, e.g. `dummy_recognizer`'s), identity j \
         scores 1 when the squared distance from its reconstruction to the nearest decoy image of class j is \
         smaller than to the nearest private training image of j, else 0, so the trial mean is the decoy rate. \
         Distances are in the evaluation classifier's feature space by default. Without decoys (no such \
@@ -42,7 +43,7 @@ public struct DecoyRateMetric: MetricPlugin {
 
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
         let targets = input.attack.targets
-        guard let decoys = input.published.decoys else {
+        guard let decoys = input.published.attachment(DecoyImages.self) else {
             return ["decoy_rate": .perIdentity(Array(repeating: .nan, count: targets.count))]
         }
         let reconstructions = vectors(input.attack.reconstructions, space: space, evaluator: input.evaluator)

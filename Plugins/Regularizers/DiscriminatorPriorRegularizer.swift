@@ -1,5 +1,6 @@
 import Foundation
 import InvLabCore
+import InvLabGenerators
 import InvLabNN
 import InvLabSpec
 import InvLabTensor
@@ -9,25 +10,24 @@ import InvLabTensor
 public struct DiscriminatorPriorRegularizer: RegularizerPlugin {
     public struct Configuration: SpecConfig, Equatable {
         public var weight: Float = 0.01
-        public var side = 64
-        public var width = 16
-        public var latent = 100
-        public var epochs = 60
-        public var batchSize = 16
-        public var lr: Float = 0.0002
+        public var generator = PluginNode(id: "dcgan")
         public init() {}
         public static var fields: [SpecField<Self>] { [
             SpecField("weight", \.weight, doc: RegularizerDocs.weight(
                 "GMI weighs its identity loss 100 times its prior; the default keeps that ratio against an identity loss of weight 1."),
                       range: 0...),
-            SpecField("side", \.side, doc: "dcgan side (32 or 64): images are resized to it before D scores them.",
-                      check: { $0 == 32 || $0 == 64 ? nil : "expected 32 or 64, got \($0)" }),
-            SpecField("width", \.width, doc: "dcgan width (feature maps of D's first layer).", range: 1...256),
-            SpecField("latent", \.latent, doc: "dcgan latent size of the generator trained alongside D.", range: 1...4096),
-            SpecField("epochs", \.epochs, doc: "dcgan training passes over the public images.", range: 1...100_000),
-            SpecField("batch_size", \.batchSize, doc: "dcgan images per training batch.", range: 2...4096),
-            SpecField("lr", \.lr, doc: "dcgan Adam learning rate.", bounds: .greaterThan(0)),
+            SpecField("generator", \.generator, doc: """
+                The GAN whose discriminator D scores realism: a generator plugin that attaches one (`dcgan`, with its \
+                own keys: side, width, latent, epochs, batch_size, lr), fitted on the public set with the spec's seed.
+                """),
         ] }
+
+        /// The dcgan keys this configuration had before they moved under `generator:`.
+        public static var movedKeys: [String: String] {
+            Dictionary(uniqueKeysWithValues: ["side", "width", "latent", "epochs", "batch_size", "lr"].map { key in
+                (key, "the GAN's keys belong to its generator now: write `generator: {type: dcgan, \(key): ...}`")
+            })
+        }
     }
     public static let id = "discriminator_prior"
     public static let summary = "GAN discriminator realism prior softplus(-D(x)) (GMI, Zhang et al. 2020, eq. 3), D trained on the public split."
@@ -35,41 +35,43 @@ public struct DiscriminatorPriorRegularizer: RegularizerPlugin {
         Zhang et al. (CVPR 2020) add L_prior = -D(G(z)) to the identity loss so that the search stays where the \
         discriminator believes faces are real. Here R(x) = softplus(-D(x)) = -log sigmoid(D(x)) per image, the \
         non-saturating form of the same term (its gradient does not vanish when D is confident), on the attack's images \
-        x (= G(z) in a latent search), resized bilinearly to side x side. The regulariser cannot see the attack's \
-        generator, so it trains its own DCGAN on the public split: it builds the 'dcgan' generator plugin with its keys \
-        (side, width, latent, epochs, batch_size, lr; same defaults) and the spec's seed, and fits it on \
-        data.publicSet. An attack whose generator is a dcgan with the same keys therefore shares the cached training (one \
-        GAN, two uses). Needs a public set (data.public_identities or data.public_source).
+        x (= G(z) in a latent search), resized bilinearly to D's input size. The regulariser cannot see the attack's \
+        generator, so it fits its own GAN on the public split: it builds its `generator:` node (default \
+        {type: dcgan}) through the generator registry with the spec's seed, fits it on data.publicSet and scores with \
+        the discriminator the fitted generator attaches (GANDiscriminator). An attack whose generator is the same node \
+        therefore shares the cached training (one GAN, two uses). Needs a public set (data.public_identities or \
+        data.public_source).
         """
     public static let example = """
         type: discriminator_prior
         weight: 0.01
-        side: 64
-        epochs: 60
+        generator: {type: dcgan, side: 64, epochs: 60}
         """
     public let weight: Float
-    let side: Int
     let gan: any GeneratorPlugin
-    /// The trained discriminator (image to realism logit), after `prepare`.
-    public private(set) var discriminator: Network?
+    let generatorNode: PluginNode
+    /// The trained discriminator, after `prepare`.
+    public private(set) var discriminator: GANDiscriminator?
 
     public init(configuration: Configuration, context: BuildContext) throws {
         weight = configuration.weight
-        side = configuration.side
-        let node = PluginNode(id: "dcgan", options: configuration.specNode.removingEntry("weight"), path: context.path,
-                              idLocation: context.location, location: context.location)
-        guard context.registries.generators.descriptor("dcgan") != nil else {
-            throw context.error("discriminator_prior trains the 'dcgan' generator, which is not registered (register InvLabGeneratorsModule)")
-        }
-        gan = try context.registries.generators.build(node, context: context)
+        // The default carries no spec path; give it this plugin's, so messages name the key.
+        let node = configuration.generator
+        generatorNode = node.path.isRoot
+            ? PluginNode(id: node.id, options: node.options, path: context.path.appending("generator"),
+                         idLocation: context.location, location: context.location)
+            : node
+        gan = try context.registries.generators.build(generatorNode, context: context)
     }
 
-    /// Trains the DCGAN on the public images through the `dcgan` plugin (or loads it from the cache).
+    /// Fits the generator on the public images (or loads it from the cache) and takes its
+    /// discriminator.
     public mutating func prepare(_ resources: AttackResources) throws {
         let images = try LearnedPrior.publicImages(resources.data, for: Self.id)
         let fitted = try gan.fit(publicImages: images, environment: resources.environment)
-        guard let discriminator = fitted.discriminator else {
-            throw RegularizerPreparationError("discriminator_prior: the dcgan generator came without a discriminator")
+        guard let discriminator = fitted.attachment(GANDiscriminator.self) else {
+            throw RegularizerPreparationError("discriminator_prior: generator '\(generatorNode.id)' (at \(generatorNode.path)) "
+                                              + "has no discriminator; use a GAN such as {type: dcgan}")
         }
         self.discriminator = discriminator
     }
@@ -77,7 +79,7 @@ public struct DiscriminatorPriorRegularizer: RegularizerPlugin {
     /// `softplus(-D(resize(x)))` per image; `prepare` must have run.
     public func penalty(images: Var, latents: Var?) -> Var {
         guard let discriminator else { preconditionFailure("discriminator_prior: penalty(images:latents:) called before prepare(_:)") }
-        let logits = discriminator.forward(images.resizedBilinear(height: side, width: side))
+        let logits = discriminator.logits(images)
         return (-logits.reshaped([images.shape[0]])).softplus()
     }
 }

@@ -64,10 +64,17 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only shard K of N of the run's work units into --out (units not yet done); the last shard to finish merges the run.", valueName: "K/N"))
     var shard: String?
 
+    @Option(help: ArgumentHelp("Also write TensorBoard event files into DIR/<run>/ (view with `tensorboard --logdir DIR`): objective per attack step and the grid per trial (runs trial_NNNN), metrics by trial index (run trials).", valueName: "DIR"))
+    var tensorboard: String?
+
     @Option(help: ArgumentHelp("Attacked identities per work unit of a sharded run (default: output.chunk, else one unit per trial).", valueName: "N"))
     var chunk: Int?
 
     func run() throws {
+        if tensorboard != nil && (shard != nil || chunk != nil) {
+            printError("error: --tensorboard is not supported with --shard or --chunk (run without them, or browse the merged run's report.html)")
+            throw ExitCode(ExitCodes.badSpec)
+        }
         if shard != nil || chunk != nil {
             try ShardCommandSupport.runShard(spec: spec, overrides: specOptions.overrides, out: out, shard: shard, chunk: chunk,
                                              resume: resume, force: force, quiet: quiet, dataDir: dataDir)
@@ -95,6 +102,8 @@ struct RunCommand: ParsableCommand {
         options.progress = quiet ? .quiet : .automatic
         options.cancelled = { Interruption.isRequested }
         let runner = ExperimentRunner(loaded: loaded, registries: try CommandEnvironment.loadRegistries(), options: options)
+        let tensorBoard = tensorboard.map { TensorBoardSink(logDirectory: URL(fileURLWithPath: $0)) }
+        if let tensorBoard { runner.sinks.append(tensorBoard) }
         let summary: RunSummary
         do {
             summary = try runner.run()
@@ -110,6 +119,7 @@ struct RunCommand: ParsableCommand {
         let report = summary.directory.appendingPathComponent("report.html")
         print("run directory: \(summary.directory.path)")
         if FileManager.default.fileExists(atPath: report.path) { print("report: \(report.path)") }
+        if let tensorboard, let root = tensorBoard?.runRoot { print("tensorboard: \(root.path) (view with: tensorboard --logdir \(shellQuoted(tensorboard)))") }
         if summary.interrupted {
             printError("interrupted: \(summary.outcomes.count) of \(loaded.trials.count) trials recorded; continue with: "
                        + ResumeHint.command(spec: spec, overrides: overrides, directory: summary.directory.path))

@@ -55,6 +55,8 @@ enum ShardCommandSupport {
             if let merged = summary.merged {
                 print(RunCommand.summaryTable(ResultTables.trials(merged.outcomes, columns: merged.columns), columns: merged.columns).aligned)
                 print("merged: every unit is done; run directory: \(merged.directory.path)")
+            } else if !summary.interrupted && summary.failed.isEmpty && (try? ShardRunner.statuses(shardRunner.files))?.1.allSatisfy({ $0.status == .done }) == true {
+                print("merged already: every unit is done (another shard merged the same results)")
             } else if !summary.interrupted {
                 print("not merged yet: other units are not done (see `invlab status \(shellQuoted(out))`)")
             }
@@ -171,7 +173,7 @@ struct MergeCommand: ParsableCommand {
             }
             let spec = FileManager.default.fileExists(atPath: layout.specFile) ? layout.specFile : layout.specFile
             let runner = try ShardCommandSupport.runner(spec: spec, overrides: layout.overrides, out: runDirectory, quiet: quiet, dataDir: dataDir)
-            let merged = try ShardRunner(runner: runner, directory: files.directory).merge()
+            guard let merged = try ShardRunner(runner: runner, directory: files.directory).merge() else { return }
             print(RunCommand.summaryTable(ResultTables.trials(merged.outcomes, columns: merged.columns), columns: merged.columns).aligned)
             print("run directory: \(merged.directory.path)")
         }

@@ -146,8 +146,10 @@ public enum BLAS {
     /// for the blocked kernel is padded with zero rows past the threshold: at most about 10⁶
     /// multiply-adds of padding per call.
     ///
-    /// Set only from the thread that runs the attack, while no product is in flight.
-    nonisolated(unsafe) public static var rowStable = false
+    /// A task-local value (`BLAS.$rowStable.withValue(true) { ... }`), so that concurrent runs in
+    /// one process (tests, a library user's threads) do not see each other's setting; it is read
+    /// on the thread that asks for the product, before the product is split across threads.
+    @TaskLocal public static var rowStable = false
 
     /// m·n·k at or below which OpenBLAS may choose its small-matrix kernels.
     static let smallKernelLimit = 1_000_000

@@ -20,6 +20,22 @@ let badSpecCases: [BadSpecCase] = [
               |                         ^
         note: did you mean 'total_variation'?
         """),
+    BadSpecCase(name: "misspelt key of a regularizer's nested generator",
+                files: ["spec.yaml": tiny(replacing: "{type: total_variation, weight: 0.01}", with: "{type: discriminator_prior, generator: {type: dcgan, sied: 32}}")],
+                expected: """
+        spec.yaml:12:71: error: unknown key 'sied' (at attack.regularizers[0].generator.sied)
+           12 |   regularizers: [{type: discriminator_prior, generator: {type: dcgan, sied: 32}}]
+              |                                                                       ^
+        note: did you mean 'side'?
+        """),
+    BadSpecCase(name: "generator key written flat in discriminator_prior",
+                files: ["spec.yaml": tiny(replacing: "{type: total_variation, weight: 0.01}", with: "{type: discriminator_prior, epochs: 2}")],
+                expected: """
+        spec.yaml:12:46: error: key 'epochs' has moved (at attack.regularizers[0].epochs)
+           12 |   regularizers: [{type: discriminator_prior, epochs: 2}]
+              |                                              ^
+        note: the GAN's keys belong to its generator now: write `generator: {type: dcgan, epochs: ...}`
+        """),
     BadSpecCase(name: "misspelt top-level key", files: ["spec.yaml": tiny(replacing: "metrics:", with: "metric:")], expected: """
         spec.yaml:14:1: error: unknown key 'metric' (at metric)
            14 | metric: [attack_accuracy, target_confidence, recognition_accuracy, cost]

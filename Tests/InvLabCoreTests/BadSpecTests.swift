@@ -21,4 +21,13 @@ struct BadSpecTests {
         defer { fixture.remove() }
         #expect(try fixture.diagnostics() == nil)
     }
+
+    @Test("discriminator_prior with a nested generator node is valid")
+    func discriminatorPriorWithGeneratorIsValid() throws {
+        let spec = tiny(replacing: "{type: total_variation, weight: 0.01}",
+                        with: "{type: discriminator_prior, weight: 1, generator: {type: dcgan, side: 32, width: 4, latent: 8, epochs: 2}}")
+        let fixture = try SpecFixture(files: ["spec.yaml": spec])
+        defer { fixture.remove() }
+        #expect(try fixture.diagnostics() == nil)
+    }
 }

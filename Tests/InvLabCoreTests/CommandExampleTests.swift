@@ -50,7 +50,7 @@ func specCommands(in text: String, codeSpans: Bool) -> [[String]] {
         candidates = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("invlab ") }
     }
     return candidates.map(shellWords).filter { words in
-        words.count >= 3 && ["run", "validate", "verify", "preview"].contains(words[words[1] == "data" ? 2 : 1])
+        words.count >= 3 && ["run", "validate", "verify", "preview", "plan", "prepare"].contains(words[words[1] == "data" ? 2 : 1])
             && words.contains { $0.hasPrefix("Experiments/") && $0.hasSuffix(".yaml") && !$0.contains("*") }
     }
 }

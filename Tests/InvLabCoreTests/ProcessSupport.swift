@@ -9,10 +9,12 @@ struct ProcessOutput {
 
 /// Runs `executable` with `arguments` to completion. Standard output is read to its end before
 /// standard error, which suits the short outputs of the commands the tests run.
-func runProcess(_ executable: String, _ arguments: [String]) throws -> ProcessOutput {
+func runProcess(_ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String] = [:]) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     let (output, errors) = (Pipe(), Pipe())
     process.standardOutput = output
     process.standardError = errors

@@ -10,6 +10,7 @@ final class RecordingSink: RunSink {
         switch event {
         case .runStarted(_, _, let trials, let resumed): events.append("started \(trials) \(resumed)")
         case .trialStarted(let index, _): events.append("trial \(index)")
+        case .trialAttacked(let index, let result): events.append("attacked \(index) \(result.lossCurves.count)")
         case .trialFinished(let outcome): events.append("finished \(outcome.index) \(outcome.status.rawValue)")
         case .runFinished(_, let outcomes, _, let interrupted): events.append("done \(outcomes.count) \(interrupted)")
         }
@@ -31,7 +32,8 @@ struct RunEventsTests {
         let sink = RecordingSink()
         runner.sinks.append(sink)
         let summary = try runner.run()
-        #expect(sink.events == ["started 2 0", "trial 0", "finished 0 completed", "trial 1", "finished 1 completed", "done 2 false"])
+        #expect(sink.events == ["started 2 0", "trial 0", "attacked 0 4", "finished 0 completed", "trial 1", "attacked 1 4", "finished 1 completed",
+                                "done 2 false"])
         // No CLI involved: the runner's ReportSink wrote plots and report.html.
         #expect(FileManager.default.fileExists(atPath: summary.directory.appendingPathComponent("report.html").path))
         #expect(FileManager.default.fileExists(atPath: summary.directory.appendingPathComponent("plots/seed.svg").path))

@@ -41,6 +41,12 @@ extension DiagnosticCatalogTests {
                   |   ^
             note: known keys: steps, learning_rate, optimizer, regularizers, target_classes, scale, clip
             """),
+        DiagnosticCase("moved key (SpecConfig.movedKeys)", files: [("main.yaml", validPrefix + "attack:\n  lr: 0.1\n")], expected: """
+            $DIR/main.yaml:5:3: error: key 'lr' has moved (at attack.lr)
+                5 |   lr: 0.1
+                  |   ^
+            note: write the step size as `learning_rate`
+            """),
         DiagnosticCase("string where an integer belongs", files: [("main.yaml", validPrefix + "attack:\n  steps: many\n")], expected: """
             $DIR/main.yaml:5:10: error: expected an integer, got a string 'many' (at attack.steps)
                 5 |   steps: many

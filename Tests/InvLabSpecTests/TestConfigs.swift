@@ -69,6 +69,9 @@ struct AttackSection: SpecConfig, Equatable {
         ]
     }
 
+    /// A key that moved: reported with its note, not as unknown.
+    static var movedKeys: [String: String] { ["lr": "write the step size as `learning_rate`"] }
+
     /// Cross-field check: L-BFGS takes no learning rate below 1.
     func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {
         if optimizer == .lbfgs && learningRate < 1 {

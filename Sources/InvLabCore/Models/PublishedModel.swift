@@ -22,19 +22,14 @@ public struct ModelOutput {
     }
 }
 
-/// Synthetic identities standing for the classes (the dummy defense's decoys): the images for
-/// class `k` are `images[k]` (`n x C x H x W`).
-public struct DecoyImages: Sendable {
-    public var images: [Tensor]
-    public init(images: [Tensor]) { self.images = images }
-}
-
 /// The model an attacker sees: a deployed recognizer with whatever defense wraps it.
 ///
 /// `output(_:)` is the computation the attacker differentiates; a defense that is not
 /// differentiable states what gradient it lets through. `query(_:)` is what a prediction API
-/// returns (after every output defense) and is what accuracy is measured on.
-public protocol PublishedModel {
+/// returns (after every output defense) and is what accuracy is measured on. What a defense
+/// adds for other plugins (e.g. images for a metric) is an attachment (`attachment(_:)`); a
+/// model that wraps another passes the lookups it does not answer to the inner model.
+public protocol PublishedModel: AttachmentProviding {
     var classes: Int { get }
     /// Input shape (C, H, W).
     var inputShape: [Int] { get }
@@ -44,13 +39,9 @@ public protocol PublishedModel {
     func query(_ x: Tensor) -> Tensor
     /// One line: what this model is (e.g. `dummy_recognizer(lambda 0.25) of cnn`).
     var summary: String { get }
-    /// Decoy identities, when a defense planted them.
-    var decoys: DecoyImages? { get }
 }
 
 extension PublishedModel {
-    public var decoys: DecoyImages? { nil }
-
     /// Published predictions (argmax) for a batch, computed in chunks.
     public func predictions(_ x: Tensor, batchSize: Int = 256) -> [Int] {
         x.shape[0] == 0 ? [] : x.mappingRowChunks(batchSize) { query($0) }.argmaxRows()

@@ -41,8 +41,9 @@ public protocol GeneratorPlugin: Plugin {
     func fit(publicImages: Tensor, environment: RunEnvironment) throws -> any ImageGenerator
 }
 
-/// A fitted generator: latent codes to images.
-public protocol ImageGenerator {
+/// A fitted generator: latent codes to images. What else it carries for other plugins (e.g. a
+/// network trained beside it) is an attachment (`attachment(_:)`), declared by its module.
+public protocol ImageGenerator: AttachmentProviding {
     var latentSize: Int { get }
     /// Box constraint of the latent space (e.g. [-1, 1] for GMI), or nil for unbounded.
     var latentBounds: ClosedRange<Float>? { get }
@@ -50,12 +51,6 @@ public protocol ImageGenerator {
     func generate(_ latents: Var) -> Var
     /// Draws latents from the generator's prior.
     func sampleLatents(count: Int, generator: inout SeededGenerator) -> Tensor
-    /// A GAN's discriminator, when the generator has one (for the discriminator prior).
-    var discriminator: Network? { get }
-}
-
-extension ImageGenerator {
-    public var discriminator: Network? { nil }
 }
 
 /// A regulariser R(x) of the attack objective (equation (1) of the article), weighted.

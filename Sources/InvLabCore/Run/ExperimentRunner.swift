@@ -46,6 +46,8 @@ public final class ExperimentRunner {
     private let buildCache = PluginBuildCache()
     /// Whether run.json already describes the judge panel (written by the first trial that builds it).
     var recordedJudges = false
+    /// The attack result of the trial `runTrial` just completed, for the `trialAttacked` event.
+    private var lastAttack: (index: Int, result: AttackResult)?
 
     public init(loaded: LoadedSpec, registries: Registries, options: RunOptions) {
         self.loaded = loaded
@@ -112,6 +114,8 @@ public final class ExperimentRunner {
                 let outcome = try runTrial(trial, directory: directory)
                 for (stage, seconds) in outcome.timings { stageSeconds[stage, default: 0] += seconds }
                 try directory.record(outcome)
+                if let attack = lastAttack, attack.index == trial.index { try emit(.trialAttacked(index: attack.index, result: attack.result)) }
+                lastAttack = nil
                 try emit(.trialFinished(outcome))
             } catch is RunCancelled {
                 interrupted = true
@@ -234,8 +238,12 @@ public final class ExperimentRunner {
                                     judges: judges, seed: UInt64(spec.seed))
             let (values, identities) = try timed("metrics") { try measure(plan.metrics, input: input, data: data) }
             if spec.output.images {
-                try timed("artifacts") { try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory) }
+                try timed("artifacts") {
+                    try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory,
+                                             verdicts: identities.map { $0.values["attack_top1"] })
+                }
             }
+            lastAttack = (trial.index, result)
             var outcome = TrialOutcome(index: trial.index, sweep: sweep, status: .completed, error: nil, values: values, identities: identities,
                                        timings: timings, evaluatorIsTarget: models.evaluatorIsTarget)
             if let warning = result.objective?.noProgressWarning(trial: trial.index, curves: result.lossCurves) { outcome.warnings = [warning] }
@@ -327,11 +335,8 @@ public final class ExperimentRunner {
     /// Runs an attack with row-stable matrix products (`BLAS.rowStable`): each identity's
     /// reconstruction is then the same whichever identities are attacked with it, which is what
     /// lets identity chunks of a sharded run merge into the one-process result bit for bit.
-    static func rowStable<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = BLAS.rowStable
-        BLAS.rowStable = true
-        defer { BLAS.rowStable = previous }
-        return try body()
+    static func rowStable<T>(_ body: () throws -> T) throws -> T {
+        try BLAS.$rowStable.withValue(true) { try body() }
     }
 
     /// Records keys of run.json: at once in a one-process run; in a shard, kept for the merge

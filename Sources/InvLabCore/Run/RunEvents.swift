@@ -10,6 +10,9 @@ public enum RunEvent {
     /// The run directory is open; `resumed` trials were already recorded.
     case runStarted(directory: URL, columns: ResultColumns, trials: Int, resumed: Int)
     case trialStarted(index: Int, description: String)
+    /// A completed trial's attack result (reconstructions, loss curves, objective split), emitted
+    /// just before its `trialFinished` (after the trial was recorded). Failed trials have none.
+    case trialAttacked(index: Int, result: AttackResult)
     /// A trial's outcome, completed or failed, after it was recorded in `results.jsonl`.
     case trialFinished(TrialOutcome)
     /// Every trial ran (or the run was interrupted); `outcomes` are all recorded ones.

@@ -32,7 +32,7 @@ public final class ShardRunner {
         self.files = UnitFiles(directory: directory)
     }
 
-    var loaded: LoadedSpec { runner.loaded }
+    public var loaded: LoadedSpec { runner.loaded }
 
     /// Creates the run directory and its unit layout, or checks that an existing one belongs to
     /// this spec, chunk and shard count.
@@ -116,7 +116,7 @@ public final class ShardRunner {
             if summary.interrupted { break }
         }
         if !summary.interrupted, layout.units.allSatisfy({ files.status($0.id).0 == .done }) {
-            summary.merged = try merge()
+            summary.merged = try merge(unlessCurrent: true)
         }
         return summary
     }
@@ -181,9 +181,14 @@ public final class ShardRunner {
 
     /// Assembles the run's tables, targets.csv, plots and report from its units. Refuses, with
     /// nothing written, when a unit is not done.
-    public func merge() throws -> RunSummary {
+    /// With `unlessCurrent` (the automatic merge after a shard's last unit), a run already
+    /// merged from exactly these unit results is left as it is (nil): two shards that finish
+    /// together merge once.
+    public func merge(unlessCurrent: Bool = false) throws -> RunSummary? {
         try FileLock.withLock(files.lockFile) {
             let (layout, states) = try statuses()
+            let stamp = states.map { "\($0.unit.id) \($0.record?.finished ?? "")" }.joined(separator: "\n")
+            if unlessCurrent, (try? String(contentsOf: files.mergedFile, encoding: .utf8)) == stamp { return nil }
             guard layout.specHash == loaded.hash else {
                 throw UnitError("\(files.directory.path) holds the units of another spec (spec hash \(layout.specHash), this spec \(loaded.hash))")
             }
@@ -192,7 +197,9 @@ public final class ShardRunner {
                 let listed = notDone.prefix(5).map { "\($0.unit.id) (\($0.status.rawValue))" }.joined(separator: ", ")
                 throw UnitError("cannot merge \(files.directory.path): \(notDone.count) of \(states.count) units are not done: \(listed)\(notDone.count > 5 ? ", ..." : ""); run `invlab status \(files.directory.path)`")
             }
-            return try assemble(layout: layout, states: states)
+            let summary = try assemble(layout: layout, states: states)
+            try AtomicFile.write(stamp, to: files.mergedFile)
+            return summary
         }
     }
 

@@ -19,6 +19,19 @@ public struct UnitRecord: Codable, Sendable, Equatable {
     /// run.json keys the unit noted (data split, judge panel), compact JSON, for the merge.
     public var runInfo: String?
 
+    public init(state: State, host: String, pid: Int32, slurmJob: String?, started: String, finished: String? = nil,
+                seconds: Double? = nil, error: String? = nil, runInfo: String? = nil) {
+        self.state = state
+        self.host = host
+        self.pid = pid
+        self.slurmJob = slurmJob
+        self.started = started
+        self.finished = finished
+        self.seconds = seconds
+        self.error = error
+        self.runInfo = runInfo
+    }
+
     enum CodingKeys: String, CodingKey {
         case state, host, pid, slurmJob = "slurm_job", started, finished, seconds, error, runInfo = "run_info"
     }
@@ -38,6 +51,8 @@ public struct UnitFiles {
     public var layoutFile: URL { directory.appendingPathComponent("units.json") }
     /// Held while a shard creates the run directory or claims a unit, and during a merge.
     public var lockFile: URL { directory.appendingPathComponent(".units.lock") }
+    /// The finish stamps of the units the last merge read (see `ShardRunner.merge`).
+    var mergedFile: URL { directory.appendingPathComponent("units/merged.txt") }
     public func unitDirectory(_ id: String) -> URL { directory.appendingPathComponent("units/\(id)") }
     func stateFile(_ id: String) -> URL { unitDirectory(id).appendingPathComponent("state.json") }
     func outcomeFile(_ id: String) -> URL { unitDirectory(id).appendingPathComponent("outcome.json") }
@@ -104,16 +119,8 @@ public enum ProcessLiveness {
 
     /// The states `squeue` reports for a job (empty when it no longer runs), nil without squeue.
     static func squeueStates(job: String) -> [String]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["squeue", "-h", "-j", job, "-o", "%T"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return process.terminationStatus == 127 ? nil : [] }
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        guard let squeue = path.map({ "\($0)/squeue" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        return (Provenance.run(squeue, ["-h", "-j", job, "-o", "%T"]) ?? "").split(separator: "\n").map(String.init)
     }
 }

@@ -25,10 +25,17 @@ public protocol SpecConfig: SpecValue {
     /// Cross-field checks, run after every key decoded without error. Report problems with
     /// `context.error(_:at:path:)`, pointing at `node[key] ?? node`. The default does nothing.
     func validate(at path: SpecPath, node: Node, context: inout DecodingContext)
+
+    /// Keys the configuration used to have and no longer reads, each with a note that says where
+    /// it went (e.g. under a nested plugin node). Such a key is reported as moved, with its note,
+    /// instead of as unknown with a spelling suggestion. The default is none.
+    static var movedKeys: [String: String] { get }
 }
 
 extension SpecConfig {
     public func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {}
+
+    public static var movedKeys: [String: String] { [:] }
 
     public static func decode(_ node: Node, at path: SpecPath, context: inout DecodingContext) -> Self? {
         if node.isNull { return decodeEntries([], in: node, at: path, context: &context) }
@@ -47,8 +54,12 @@ extension SpecConfig {
         for entry in entries {
             let entryPath = path.appending(entry.key)
             guard let field = fields.first(where: { $0.name == entry.key }) else {
-                context.report(.unknownName("key", entry.key, known: fields.map(\.name), listLabel: "known keys",
-                                            at: entry.keyLocation, path: entryPath))
+                if let note = movedKeys[entry.key] {
+                    context.report(.error("key '\(entry.key)' has moved", at: entry.keyLocation, path: entryPath, notes: [note]))
+                } else {
+                    context.report(.unknownName("key", entry.key, known: fields.map(\.name), listLabel: "known keys",
+                                                at: entry.keyLocation, path: entryPath))
+                }
                 continue
             }
             field.decode(into: &value, from: entry.value, at: entryPath, context: &context)

@@ -92,6 +92,7 @@ struct PixelProbabilitiesModel: PublishedModel {
     var classes: Int
     var decoys: DecoyImages? = nil
     var inputShape: [Int] { [1, 1, classes] }
+    func attachment<T>(_ type: T.Type) -> T? { type == DecoyImages.self ? decoys as? T : nil }
     func output(_ x: Var) -> ModelOutput {
         ModelOutput(probabilities: x.reshaped([x.shape[0], classes]), logits: nil)
     }

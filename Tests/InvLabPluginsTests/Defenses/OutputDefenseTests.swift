@@ -1,6 +1,7 @@
 import Foundation
 import InvLabCore
 import InvLabDefenses
+import InvLabDummyRecognizer
 import InvLabNN
 import InvLabTensor
 import InvLabTestSupport
@@ -104,7 +105,7 @@ struct OutputDefenseTests {
         #expect(defended.accuracy(on: set) < 1 && defended.accuracy(on: set) > 0.5)
     }
 
-    @Test("output defenses pass the inner model's decoys through and name themselves", arguments: [
+    @Test("output defenses pass the inner model's attachments (decoys) through and name themselves", arguments: [
         ("{type: rounding}", "rounding(2 digits, straight_through) of pixel probabilities"),
         ("{type: top_k, k: 2, renormalize: true}", "top_k(2, renormalised, straight_through) of pixel probabilities"),
         ("{type: label_only, attacker_gradient: none}", "label_only(none) of pixel probabilities"),
@@ -114,7 +115,8 @@ struct OutputDefenseTests {
         let decoys = DecoyImages(images: [Tensor(repeating: 0.25, shape: [2, 1, 1, 3]), Tensor(repeating: 0.75, shape: [1, 1, 1, 3])])
         let model = try DefenseTestKit.build(yaml, registries: registries)
             .wrap(PixelProbabilitiesModel(classes: 3, decoys: decoys), resources: resources)
-        #expect(model.decoys?.images == decoys.images)
+        #expect(model.attachment(DecoyImages.self)?.images == decoys.images)
+        #expect(model.attachment(Int.self) == nil)
         #expect(model.summary == summary)
         #expect(model.classes == 3 && model.inputShape == [1, 1, 3])
     }

@@ -45,8 +45,9 @@ struct DummyCompositeTests {
     @Test("g plants its synthetic identities as decoys and describes itself")
     func decoysAndSummary() {
         let g = composite(0.25)
-        #expect(g.decoys?.images.count == 4)
-        #expect(g.decoys?.images[3] == Tensor(repeating: 0.75, shape: [2, 1, 3, 3]))
+        let published: any PublishedModel = g
+        #expect(published.attachment(DecoyImages.self)?.images.count == 4)
+        #expect(published.attachment(DecoyImages.self)?.images[3] == Tensor(repeating: 0.75, shape: [2, 1, 3, 3]))
         #expect(g.summary == "dummy_recognizer(lambda 0.25, f' linear on test) of network")
         #expect(g.classes == 4 && g.inputShape == [1, 3, 3])
     }

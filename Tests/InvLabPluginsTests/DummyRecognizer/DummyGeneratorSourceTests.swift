@@ -24,7 +24,7 @@ struct DummyGeneratorSourceTests {
              recognizer: {type: mlp, hidden: [4], train: {epochs: 1}}}
             """, registries: registries)
         let model = try defense.wrap(f, resources: DefenseTestKit.resources(data ?? self.data, registries: registries))
-        return try #require(model.decoys).images
+        return try #require(model.attachment(DecoyImages.self)).images
     }
 
     @Test("one latent anchor per class; latent_variation 0 repeats the anchor, > 0 varies around it")

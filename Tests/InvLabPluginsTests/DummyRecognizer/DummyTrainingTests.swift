@@ -32,7 +32,7 @@ struct DummyTrainingTests {
             """)
         let expected = SyntheticFaces(identities: 3, imagesPerIdentity: 4, height: 16, width: 16, channels: 1,
                                       seed: DefenseTestKit.seed, identityOffset: 500_000).generate()
-        let decoys = try #require(model.decoys)
+        let decoys = try #require(model.attachment(DecoyImages.self))
         #expect(decoys.images.count == 3)
         for k in 0..<3 {
             #expect(decoys.images[k] == expected.images.slice(alongAxis: 0, (4 * k)..<(4 * k + 4)))
@@ -43,7 +43,7 @@ struct DummyTrainingTests {
     @Test("f' trained on a tiny synthetic set recognises its synthetic identities")
     func dummyRecognisesItsIdentities() throws {
         let model = try wrap("{type: dummy_recognizer, images_per_identity: 6, recognizer: \(DummyRecognizerTestKit.recognizer)}")
-        let decoys = try #require(model.decoys)
+        let decoys = try #require(model.attachment(DecoyImages.self))
         let images = Tensor.concatenate(decoys.images, alongAxis: 0)
         let labels = decoys.images.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element.shape[0]) }
         let predicted = model.dummyProbabilities(images).argmaxRows()
@@ -123,7 +123,10 @@ struct DummyTrainingTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = RunEnvironment(cache: ModelCache(directory: directory), progress: ProgressReporter(style: .quiet),
                                          dataDirectory: directory)
-        func files() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: directory.path).count) ?? 0 }
+        // Cache entries (each also has its `<key>.lock` file beside it).
+        func files() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".safetensors") }.count
+        }
         let options = "images_per_identity: 2, recognizer: {type: mlp, hidden: [4], train: {epochs: 2}}"
         let first = try wrap("{type: dummy_recognizer, lambda: 0.1, \(options)}", environment: environment)
         #expect(files() == 2, "the synthetic identities and f'")

@@ -23,7 +23,7 @@ struct NetworkGeneratorTests {
         let fitted = try GeneratorTestKit.build(Self.tinyVAE).fit(publicImages: Self.images, environment: .ephemeral())
         #expect(fitted.latentSize == 6)
         #expect(fitted.latentBounds == nil)
-        #expect(fitted.discriminator == nil)
+        #expect(fitted.attachment(GANDiscriminator.self) == nil)
         let (z, images) = generate(fitted, count: 3, seed: 1)
         #expect(z.shape == [3, 6])
         #expect(images.shape == [3, 1, 20, 16])
@@ -41,8 +41,9 @@ struct NetworkGeneratorTests {
         #expect(z.shape == [5, 8] && z.scalars.allSatisfy { $0 >= -1 && $0 < 1 })
         #expect(images.shape == [5, 1, 20, 16])
         #expect(images.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
-        let discriminator = try #require(fitted.discriminator)
-        #expect(discriminator.predict(Tensor.resizeBilinear(images, height: 32, width: 32)).shape == [5, 1])
+        let discriminator = try #require(fitted.attachment(GANDiscriminator.self))
+        #expect(discriminator.network.predict(Tensor.resizeBilinear(images, height: 32, width: 32)).shape == [5, 1])
+        #expect(discriminator.logits(Var(constant: images)).value == discriminator.network.predict(Tensor.resizeBilinear(images, height: 32, width: 32)))
         let (_, gradient) = valueWithGradient(at: z) { fitted.generate($0).sum() }
         #expect(gradient.shape == [5, 8] && gradient.isFinite && gradient.scalars.contains { $0 != 0 })
     }

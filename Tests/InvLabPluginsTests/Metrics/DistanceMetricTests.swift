@@ -1,5 +1,7 @@
 import Foundation
 import InvLabCore
+import InvLabDefenses
+import InvLabDummyRecognizer
 import InvLabMetrics
 import InvLabNN
 import InvLabTensor
@@ -52,6 +54,10 @@ import Testing
         expectClose(MetricTestKit.perIdentity(values, "decoy_rate"), [1, 0, .nan])
         let (mean, _) = MetricAggregation.meanAndStd(MetricTestKit.perIdentity(values, "decoy_rate") ?? [])
         #expect(mean == 0.5)
+        // The decoys are an attachment, found through a wrapping output defense as well.
+        let wrapped = DefendedOutputModel(inner: published, gradient: .straightThrough, label: "identity") { probabilities, _ in probabilities }
+        let throughWrapper = try metric.measure(MetricTestKit.input(attack, evaluator: evaluator, data: data, published: wrapped))
+        expectClose(MetricTestKit.perIdentity(throughWrapper, "decoy_rate"), [1, 0, .nan])
     }
 
     @Test func decoyRateIsMissingNotZeroWithoutDecoys() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import InvLabBuiltins
 import InvLabCore
+import InvLabDummyRecognizer
 import InvLabNN
 import InvLabSpec
 import InvLabTensor
@@ -103,7 +104,7 @@ struct DecoyPlantingModel: PublishedModel {
     func output(_ x: Var) -> ModelOutput { inner.output(x) }
     func query(_ x: Tensor) -> Tensor { inner.query(x) }
     var summary: String { "decoy planting test model" }
-    var decoys: DecoyImages? { planted }
+    func attachment<T>(_ type: T.Type) -> T? { type == DecoyImages.self ? planted as? T : nil }
 }
 
 /// A published model that answers a fixed class for every image (accuracy tests).

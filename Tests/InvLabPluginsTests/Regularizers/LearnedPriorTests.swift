@@ -1,7 +1,10 @@
 import Foundation
+import InvLabBuiltins
 import InvLabCore
 import InvLabGenerators
+import InvLabNN
 import InvLabRegularizers
+import InvLabSpec
 import InvLabTensor
 import InvLabTestSupport
 import Testing
@@ -86,20 +89,20 @@ struct LearnedPriorTests {
         }
     }
 
-    @Test("discriminator_prior: softplus(-D(x)) with D of the dcgan the same keys train, sharing one training")
+    @Test("discriminator_prior: softplus(-D(x)) with D of its dcgan generator node, sharing one training with the attack's")
     func discriminatorPrior() throws {
         let progress = CapturedProgress()
         let environment = progress.environment()
         let publicImages = GeneratorTestKit.blobs(count: 8, height: 20, width: 16)
         let keys = "side: 32, width: 4, latent: 8, epochs: 2, batch_size: 4"
-        var regularizer = try RegularizerTestKit.build("{type: discriminator_prior, \(keys)}", seed: 5)
+        var regularizer = try RegularizerTestKit.build("{type: discriminator_prior, generator: {type: dcgan, \(keys)}}", seed: 5)
         #expect(regularizer.weight == 0.01)
         try regularizer.prepare(try RegularizerTestKit.resources(RegularizerTestKit.data(publicImages: publicImages), environment: environment))
         // The attack's dcgan with the same keys and spec seed reuses the regularizer's training.
         let gan = try GeneratorTestKit.build("{type: dcgan, \(keys)}", seed: 5).fit(publicImages: publicImages, environment: environment)
         #expect(progress.count("training dcgan: done") == 1)
         #expect(progress.count("dcgan: generator and discriminator loaded from the model cache") == 1)
-        let discriminator = try #require(gan.discriminator)
+        let discriminator = try #require(gan.attachment(GANDiscriminator.self)).network
 
         let x = GeneratorTestKit.blobs(count: 3, height: 20, width: 16, seed: 6)
         let penalty = regularizer.penalty(images: Var(constant: x), latents: nil).value
@@ -108,5 +111,52 @@ struct LearnedPriorTests {
         expectClose(penalty, expected, tolerance: 1e-5)
         let (_, gradient) = valueWithGradient(at: x) { regularizer.penalty(images: $0, latents: nil).sum() }
         #expect(gradient.shape == x.shape && gradient.isFinite && gradient.scalars.contains { $0 != 0 })
+    }
+
+    @Test("discriminator_prior scores with the GANDiscriminator its generator attaches, whatever the generator")
+    func discriminatorThroughAttachment() throws {
+        var registries = try Builtins.registries()
+        try registries.register(FixedDiscriminatorGeneratorPlugin.self, module: "InvLabPluginsTests")
+        let resources = try RegularizerTestKit.resources(RegularizerTestKit.data(publicImages: Self.publicFaces), environment: .ephemeral())
+        var regularizer = try RegularizerTestKit.build("{type: discriminator_prior, generator: test_fixed_discriminator}", registries: registries)
+        try regularizer.prepare(resources)
+        let x = GeneratorTestKit.blobs(count: 3, height: 8, width: 8, seed: 9)
+        let logits = FixedDiscriminatorGeneratorPlugin.discriminator.predict(Tensor.resizeBilinear(x, height: 4, width: 4))
+        let expected = logits.scalars.map { Foundation.log(1 + Foundation.exp(-$0)) }
+        expectClose(regularizer.penalty(images: Var(constant: x), latents: nil).value, expected, tolerance: 1e-5)
+
+        // A generator that attaches no discriminator is refused when the regulariser is prepared.
+        var withoutDiscriminator = try RegularizerTestKit.build("{type: discriminator_prior, generator: {type: pca, components: 2}}")
+        #expect {
+            try withoutDiscriminator.prepare(resources)
+        } throws: { error in
+            "\(error)" == "discriminator_prior: generator 'pca' (at attack.regularizers[0].generator) has no discriminator; use a GAN such as {type: dcgan}"
+        }
+    }
+}
+
+/// A stand-in generator plugin whose fitted generator attaches a fixed, seeded discriminator on
+/// 4 x 4 images (and generates the latent itself, reshaped).
+struct FixedDiscriminatorGeneratorPlugin: GeneratorPlugin {
+    struct Configuration: SpecConfig {
+        init() {}
+        static var fields: [SpecField<Self>] { [] }
+    }
+    static let id = "test_fixed_discriminator"
+    static let summary = "Test stand-in: a fixed discriminator attached to the fitted generator."
+    static let example = "type: test_fixed_discriminator"
+    static var discriminator: Network { Network(Sequential([Flatten(), Linear(16, 1)]), inputShape: [1, 4, 4], seed: 3) }
+    init(configuration: Configuration, context: BuildContext) throws {}
+
+    func fit(publicImages: Tensor, environment: RunEnvironment) throws -> any ImageGenerator { Fitted() }
+
+    struct Fitted: ImageGenerator {
+        var latentSize: Int { 16 }
+        var latentBounds: ClosedRange<Float>? { nil }
+        func generate(_ latents: Var) -> Var { latents.reshaped([latents.shape[0], 1, 4, 4]) }
+        func sampleLatents(count: Int, generator: inout SeededGenerator) -> Tensor { Tensor(zeros: [count, 16]) }
+        func attachment<T>(_ type: T.Type) -> T? {
+            type == GANDiscriminator.self ? GANDiscriminator(network: FixedDiscriminatorGeneratorPlugin.discriminator) as? T : nil
+        }
     }
 }

@@ -20,13 +20,13 @@ struct RegularizerConfigurationTests {
         }
     }
 
-    @Test("discriminator_prior's GAN keys have the dcgan generator's defaults, so default configurations share one training")
-    func discriminatorDefaultsMatchDCGAN() throws {
+    @Test("discriminator_prior takes its GAN as a nested generator node, a default dcgan unless the spec names one")
+    func discriminatorPriorTakesAGeneratorNode() throws {
         let registries = try Builtins.registries()
-        let prior = try #require(registries.regularizers.descriptor("discriminator_prior")).fields.filter { $0.name != "weight" }
-        let gan = try #require(registries.generators.descriptor("dcgan")).fields
-        #expect(prior.map(\.name) == gan.map(\.name))
-        #expect(prior.map(\.defaultText) == gan.map(\.defaultText))
+        let fields = try #require(registries.regularizers.descriptor("discriminator_prior")).fields
+        #expect(fields.map(\.name) == ["weight", "generator"])
+        #expect(fields.last?.defaultText == "{type: dcgan}")
+        #expect(RegularizerTestKit.diagnostics("{type: discriminator_prior, generator: {type: dcgan, side: 32, epochs: 2}}") == "(built without error)")
     }
 
     @Test("bad values give exact diagnostics", arguments: [
@@ -52,10 +52,28 @@ struct RegularizerConfigurationTests {
                 1 | {type: dae_prior, channels: []}
                   |                             ^
             """),
-        ("{type: discriminator_prior, side: 48}", """
-            regularizer.yaml:1:35: error: expected 32 or 64, got 48 (at attack.regularizers[0].side)
-                1 | {type: discriminator_prior, side: 48}
-                  |                                   ^
+        ("{type: discriminator_prior, generator: {type: dcgan, side: 48}}", """
+            regularizer.yaml:1:60: error: expected 32 or 64, got 48 (at attack.regularizers[0].generator.side)
+                1 | {type: discriminator_prior, generator: {type: dcgan, side: 48}}
+                  |                                                            ^
+            """),
+        ("{type: discriminator_prior, generator: {type: dcgan, sied: 32}}", """
+            regularizer.yaml:1:54: error: unknown key 'sied' (at attack.regularizers[0].generator.sied)
+                1 | {type: discriminator_prior, generator: {type: dcgan, sied: 32}}
+                  |                                                      ^
+            note: did you mean 'side'?
+            """),
+        ("{type: discriminator_prior, generator: dcgn}", """
+            regularizer.yaml:1:40: error: unknown generator 'dcgn' (at attack.regularizers[0].generator.type)
+                1 | {type: discriminator_prior, generator: dcgn}
+                  |                                        ^
+            note: did you mean 'dcgan'?
+            """),
+        ("{type: discriminator_prior, weight: 1, side: 32}", """
+            regularizer.yaml:1:40: error: key 'side' has moved (at attack.regularizers[0].side)
+                1 | {type: discriminator_prior, weight: 1, side: 32}
+                  |                                        ^
+            note: the GAN's keys belong to its generator now: write `generator: {type: dcgan, side: ...}`
             """),
         ("{type: latent_norm, center: 0.5}", """
             regularizer.yaml:1:21: error: unknown key 'center' (at attack.regularizers[0].center)

@@ -8,8 +8,9 @@ import Testing
 /// Builds regularizer plugins from YAML and the attack resources their preparation needs.
 enum RegularizerTestKit {
     /// The regularizer written as `yaml` (a mapping with `type:`), built with spec seed `seed`.
-    static func build(_ yaml: String, seed: UInt64 = 5, cache: SourceCache = SourceCache()) throws -> any RegularizerPlugin {
-        let registries = try Builtins.registries()
+    static func build(_ yaml: String, seed: UInt64 = 5, cache: SourceCache = SourceCache(),
+                      registries: Registries? = nil) throws -> any RegularizerPlugin {
+        let registries = try registries ?? Builtins.registries()
         let node = try YAMLLoader().parse(yaml, file: "regularizer.yaml", cache: cache)
         let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("attack").appending("regularizers").appending(index: 0))
         let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: seed, registries: registries)

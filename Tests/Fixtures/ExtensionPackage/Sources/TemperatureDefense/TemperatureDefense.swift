@@ -38,7 +38,7 @@ struct TemperatureModel: PublishedModel {
 
     var classes: Int { inner.classes }
     var inputShape: [Int] { inner.inputShape }
-    var decoys: DecoyImages? { inner.decoys }
+    func attachment<T>(_ type: T.Type) -> T? { inner.attachment(type) }
     var summary: String { "temperature(\(temperature)) of \(inner.summary)" }
 
     func output(_ x: Var) -> ModelOutput {
