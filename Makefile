@@ -24,6 +24,7 @@ test: setup data python-test-deps
 	swift build --build-tests
 	swift build -c release --product invlab
 	INVLAB_BINARY=$(CURDIR)/$(INVLAB) swift test --skip-build --parallel
+	INVLAB_BINARY=$(CURDIR)/$(INVLAB) ./scripts/test_slurm_scaleout.sh
 	./scripts/test_extension.sh
 
 setup:
