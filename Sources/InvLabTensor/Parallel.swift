@@ -10,8 +10,8 @@ public enum Parallel {
     /// Number of worker threads the engine uses. Defaults to `INVLAB_THREADS` or the number of
     /// active processors. Set it once at start-up, before any computation.
     ///
-    /// `nonisolated(unsafe)`: written only at start-up (the CLI's options, tests' set-up) before
-    /// any worker thread exists, and only read afterwards, so no access races with a write.
+    /// `nonisolated(unsafe)`: nothing in the package writes it; a program that embeds the engine
+    /// may set it once at start-up, before any worker thread exists, so reads never race a write.
     nonisolated(unsafe) public static var threads: Int = {
         if let text = ProcessInfo.processInfo.environment["INVLAB_THREADS"], let value = Int(text), value > 0 {
             return value
