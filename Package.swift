@@ -94,5 +94,5 @@ let package = Package(
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
         ]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -103,7 +103,7 @@ public struct SyntheticFaces: Sendable, Equatable {
         let perIdentity = imagesPerIdentity
         scalars.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress
-            DispatchQueue.concurrentPerform(iterations: count) { n in
+            Parallel.perform(iterations: count) { n in
                 let pixels = image(identity: n / perIdentity, image: n % perIdentity)
                 pixels.withUnsafeBufferPointer { source in
                     (base! + n * size).update(from: source.baseAddress!, count: size)

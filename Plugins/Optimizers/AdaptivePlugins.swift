@@ -6,7 +6,7 @@ import InvLabSpec
 /// with `decoupled: true`. The engine's shared `Adam`; the default training optimizer of every
 /// recognizer is `{type: adam, lr: 0.001}`.
 public struct AdamOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
+    public struct Configuration: SpecConfig, Equatable, Sendable {
         public var lr: Float = 0.001
         public var beta1: Float = 0.9
         public var beta2: Float = 0.999

@@ -46,7 +46,7 @@ public struct GradientDescentOptimizer: OptimizerPlugin {
 /// Gradient descent with heavy-ball momentum (Polyak 1964), in PyTorch's form:
 /// `v <- momentum * v + (1 - dampening) * g` (v = g on the first step), `x <- x - lr * v`.
 public struct MomentumOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
+    public struct Configuration: SpecConfig, Equatable, Sendable {
         public var lr: Float = 0.01
         public var momentum: Float = 0.9
         public var dampening: Float = 0
@@ -92,7 +92,7 @@ public struct MomentumOptimizer: OptimizerPlugin {
 /// Nesterov's accelerated gradient (Nesterov 1983) in the form of Sutskever et al. (2013) that
 /// PyTorch implements: `v <- mu * v + g`, `x <- x - lr * (g + mu * v)`.
 public struct NesterovOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
+    public struct Configuration: SpecConfig, Equatable, Sendable {
         public var lr: Float = 0.01
         public var momentum: Float = 0.9
         public var weightDecay: Float = 0

@@ -70,7 +70,7 @@ struct BenchCommand: ParsableCommand {
                       + "\(Self.format(result.value).leftPadded(9)) \(result.unit.padding(toLength: 13, withPad: " ", startingAt: 0)) "
                       + "\(String(format: "%7.2f s", result.seconds))  peak RSS \(String(format: "%.0f", result.peakRSSMegabytes)) MB  \(details)")
             }
-            fflush(stdout)
+            fflush(nil)  // every output stream, stdout included (Swift 6 rejects the C global `stdout`)
         }
         if selected.contains("W0") { emit(runner.w0(n: 1024)); emit(runner.w0(n: 2048)) }
         if selected.contains("W1") { emit(try runner.w1()) }

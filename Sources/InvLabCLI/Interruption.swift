@@ -4,7 +4,10 @@ import Foundation
 /// work is written, and the command exits with 130. A second Ctrl-C exits at once.
 enum Interruption {
     private static let lock = NSLock()
+    /// `nonisolated(unsafe)`: every read and write holds `lock`.
     nonisolated(unsafe) private static var requested = false
+    /// `nonisolated(unsafe)`: only `install()` reads and writes it, once, from the command's
+    /// thread before any work starts.
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     static var isRequested: Bool {

@@ -36,6 +36,8 @@ enum ExitCodes {
 
 /// The plugins this executable knows (the built-ins, plus whatever an extending package adds).
 enum CommandEnvironment {
+    /// `nonisolated(unsafe)`: set and read only on the command's main thread, at start-up
+    /// (by `loadRegistries` or an extending package's `main`), before any worker thread runs.
     nonisolated(unsafe) static var registries: Registries?
 
     static func loadRegistries() throws -> Registries {

@@ -111,7 +111,7 @@ public enum BLAS {
         if n >= m {
             // Split the columns of C (and of op(B)).
             let chunks = min(threads, max(1, n / 16))
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            Parallel.perform(iterations: chunks) { chunk in
                 let cols = Parallel.chunkRange(chunk, of: chunks, count: n)
                 let bOffset = transposeB ? cols.lowerBound * ldb : cols.lowerBound
                 gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: cols.count, k: k,
@@ -121,7 +121,7 @@ public enum BLAS {
         } else {
             // Split the rows of C (and of op(A)).
             let chunks = min(threads, max(1, m / 4))
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            Parallel.perform(iterations: chunks) { chunk in
                 let rows = Parallel.chunkRange(chunk, of: chunks, count: m)
                 let aOffset = transposeA ? rows.lowerBound : rows.lowerBound * lda
                 gemm(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,

@@ -194,7 +194,7 @@ extension Tensor {
                         }
                     }
                 }
-                if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
+                if chunks == 1 { run(0) } else { Parallel.perform(iterations: chunks, run) }
                 for chunk in 0..<chunks {
                     partials[chunk] = Tensor(shape: [g.o * k + g.o], unsafeUninitialized: { buffer in
                         buffer.baseAddress!.update(from: partialPointers[chunk], count: g.o * k + g.o)

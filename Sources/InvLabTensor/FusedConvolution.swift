@@ -127,7 +127,7 @@ extension Tensor {
                                     }
                                 }
                             }
-                            if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
+                            if chunks == 1 { run(0) } else { Parallel.perform(iterations: chunks, run) }
                         }
                     }
                 }

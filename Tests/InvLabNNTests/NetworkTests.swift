@@ -115,7 +115,7 @@ struct NetworkTests {
         settings.validationFraction = 0.2
         settings.optimizer = .adam(learningRate: 0.01)
         var seen: [Int] = []
-        let reports = try ClassifierTrainer(settings: settings).train(&network, images: x, labels: labels) { seen.append($0.epoch) }
+        let reports = try ClassifierTrainer(settings: settings).train(&network, images: x, labels: labels, progress: { seen.append($0.epoch) })
         #expect(seen == Array(1...15))
         #expect(reports.last!.validationAccuracy == 1)
         #expect(reports.last!.trainLoss < reports.first!.trainLoss)

@@ -41,6 +41,9 @@ public struct InputPath: Equatable, Sendable {
 
 /// The input paths recorded while plugins are built. A reference type so that every copy of a
 /// `BuildContext` (nested plugins get copies) records into the same log.
+///
+/// @unchecked Sendable: copies of a `BuildContext` share it; `lock` guards `paths` (every read
+/// and write).
 public final class InputPathLog: @unchecked Sendable {
     private let lock = NSLock()
     private var paths: [InputPath] = []

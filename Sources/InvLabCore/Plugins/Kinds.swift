@@ -69,7 +69,7 @@ extension RegularizerPlugin {
 }
 
 /// An update rule with its learning-rate schedule, for attacks and training alike.
-public protocol OptimizerPlugin: Plugin {
+public protocol OptimizerPlugin: Plugin, Sendable {
     /// A fresh optimizer (the engine's shared implementations).
     func makeOptimizer() -> any Optimizer
     /// The learning-rate schedule (per step for attacks, per epoch for training).

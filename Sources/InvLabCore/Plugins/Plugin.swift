@@ -19,8 +19,11 @@ public enum PluginKind: String, CaseIterable, Sendable, SpecEnum {
 /// builds every plugin of a spec to check it. Heavy work happens in the kind's run-time methods.
 /// A file or folder the plugin will read is named with `context.inputFile(_:key:)` or
 /// `context.inputFolder(_:key:)`, so that validation checks it exists before anything runs.
-public protocol Plugin {
-    associatedtype Configuration: SpecConfig
+///
+/// Plugin types and their configuration types are `SendableMetatype` (their conformances are not
+/// actor-isolated), so that the registries' build closures, which name them, are `@Sendable`.
+public protocol Plugin: SendableMetatype {
+    associatedtype Configuration: SpecConfig & SendableMetatype
     /// The id written in specs (`type: total_variation`).
     static var id: String { get }
     /// One line for catalogues.

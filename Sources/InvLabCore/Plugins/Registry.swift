@@ -31,11 +31,11 @@ public struct RegistrationError: Error, CustomStringConvertible {
 }
 
 /// The plugins of one kind, by id, in registration order.
-public struct Registry<Instance>: @unchecked Sendable {
-    struct Entry {
+public struct Registry<Instance>: Sendable {
+    struct Entry: Sendable {
         var descriptor: PluginDescriptor
-        var build: (PluginNode, BuildContext) throws -> Instance
-        var checkOptions: (PluginNode, inout DecodingContext) -> Void
+        var build: @Sendable (PluginNode, BuildContext) throws -> Instance
+        var checkOptions: @Sendable (PluginNode, inout DecodingContext) -> Void
     }
 
     public let kind: PluginKind
@@ -45,7 +45,7 @@ public struct Registry<Instance>: @unchecked Sendable {
     public init(kind: PluginKind) { self.kind = kind }
 
     /// Adds a plugin type; `cast` turns the plugin into this registry's instance protocol.
-    public mutating func add<P: Plugin>(_ type: P.Type, module: String, cast: @escaping (P) -> Instance) throws {
+    public mutating func add<P: Plugin>(_ type: P.Type, module: String, cast: @escaping @Sendable (P) -> Instance) throws {
         if let existing = entries[P.id] {
             throw RegistrationError(message: "\(kind.noun) id '\(P.id)' is registered twice: by module \(existing.descriptor.module) and by module \(module)")
         }
@@ -89,7 +89,7 @@ public struct Registry<Instance>: @unchecked Sendable {
 /// One registry per plugin kind. The executable and every test build their own value; there
 /// is no process-wide registry. Plugin modules add their types through one
 /// `register(into:)` function each.
-public struct Registries: @unchecked Sendable {
+public struct Registries: Sendable {
     public var datasets = Registry<any DatasetPlugin>(kind: .dataset)
     public var recognizers = Registry<any RecognizerPlugin>(kind: .recognizer)
     public var generators = Registry<any GeneratorPlugin>(kind: .generator)

@@ -10,6 +10,9 @@ public enum ProgressStyle: Sendable {
 
 /// Progress of long stages (training epochs, attack iterations, sweep trials), with rate and
 /// ETA, written to standard error so that standard output stays clean for tables.
+///
+/// @unchecked Sendable: shared by every stage of a run; `write` is a caller's non-`@Sendable`
+/// closure, and `lock` serialises every call of it; `style` is a `let`.
 public final class ProgressReporter: @unchecked Sendable {
     public let style: ProgressStyle
     private let lock = NSLock()
@@ -43,7 +46,12 @@ public final class ProgressReporter: @unchecked Sendable {
 }
 
 /// One stage's progress. `update` is cheap to call every step: output is throttled.
+///
+/// @unchecked Sendable: `lock` guards the mutable throttling state (`lastEmit`,
+/// `lastLinePercent`) and the rate marks (`firstMark`, `secondMark`, `lastMark`): `update` holds
+/// it while it calls `record`, `rate` and `line`. The other properties are `let`s.
 public final class ProgressStage: @unchecked Sendable {
+    private let lock = NSLock()
     let reporter: ProgressReporter
     let name: String
     let total: Int?
@@ -67,6 +75,7 @@ public final class ProgressStage: @unchecked Sendable {
 
     /// Reports `done` units finished, with an optional detail (e.g. the current loss).
     public func update(_ done: Int, detail: String = "") {
+        lock.lock(); defer { lock.unlock() }
         let now = Date()
         let elapsed = now.timeIntervalSince(start)
         record(done, at: elapsed)

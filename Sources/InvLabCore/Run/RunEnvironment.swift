@@ -4,6 +4,10 @@ import InvLabNN
 import InvLabTensor
 
 /// Resources shared by the stages of a run: caches, progress output, cancellation.
+///
+/// @unchecked Sendable: every stored property is a `let`; `cache` and `progress` are `Sendable`
+/// (each guards its own state with a lock); `cancelled` is a caller's non-`@Sendable` closure,
+/// and `cancelLock` serialises every call of it.
 public final class RunEnvironment: @unchecked Sendable {
     /// Trained models and fitted priors, by the hash of what determines them.
     public let cache: ModelCache
@@ -11,6 +15,7 @@ public final class RunEnvironment: @unchecked Sendable {
     /// Where datasets are fetched to (`INVLAB_DATA_DIR`, else `./data`).
     public let dataDirectory: URL
     private let cancelled: () -> Bool
+    private let cancelLock = NSLock()
 
     public init(cache: ModelCache, progress: ProgressReporter, dataDirectory: URL, cancelled: @escaping () -> Bool = { false }) {
         self.cache = cache
@@ -20,7 +25,10 @@ public final class RunEnvironment: @unchecked Sendable {
     }
 
     /// True once the user asked to stop (SIGINT): loops finish their current step and return.
-    public var isCancelled: Bool { cancelled() }
+    public var isCancelled: Bool {
+        cancelLock.lock(); defer { cancelLock.unlock() }
+        return cancelled()
+    }
 
     /// An environment for tests and library use: memory cache only, no progress output.
     public static func ephemeral(dataDirectory: URL? = nil) -> RunEnvironment {
@@ -37,6 +45,10 @@ public struct RunCancelled: Error, CustomStringConvertible {
 
 /// Trained networks and fitted tensors, keyed by a hash of everything that determines them, in
 /// memory and (when a directory is given) on disk as safetensors files written atomically.
+///
+/// @unchecked Sendable: shared by the stages and trials of a run; `lock` guards `networks` and
+/// `tensors` (every read and write); `directory` is a `let`. Training and disk I/O run outside
+/// the lock.
 public final class ModelCache: @unchecked Sendable {
     public let directory: URL?
     private var networks: [String: ModelState] = [:]

@@ -4,6 +4,9 @@ import Foundation
 ///
 /// A reference type shared by the loader, the composer and whoever renders errors; it is
 /// thread-safe (guarded by a lock). The `--set` pseudo-file collects one line per override.
+///
+/// @unchecked Sendable: shared by the loader, the composer and error rendering; `lock` guards
+/// `linesByFile` (every read and write).
 public final class SourceCache: @unchecked Sendable {
     private let lock = NSLock()
     private var linesByFile: [String: [String]] = [:]

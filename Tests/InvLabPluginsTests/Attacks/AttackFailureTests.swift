@@ -70,20 +70,28 @@ import Testing
 }
 
 /// Counts cancellation polls and asks to stop after `cancelAfter` of them.
+///
+/// @unchecked Sendable: polled by the run, read by the test; `lock` guards `polls`.
 final class PollCounter: @unchecked Sendable {
     let cancelAfter: Int
-    private(set) var count = 0
+    private let lock = NSLock()
+    private var polls = 0
+    var count: Int { lock.lock(); defer { lock.unlock() }; return polls }
     init(cancelAfter: Int) { self.cancelAfter = cancelAfter }
-    func reset() { count = 0 }
+    func reset() { lock.lock(); polls = 0; lock.unlock() }
     func poll() -> Bool {
-        count += 1
-        return count > cancelAfter
+        lock.lock(); defer { lock.unlock() }
+        polls += 1
+        return polls > cancelAfter
     }
 }
 
 /// Collects progress output.
+///
+/// @unchecked Sendable: written by the progress reporter, read by the test; `lock` guards `collected`.
 final class LineCollector: @unchecked Sendable {
-    private(set) var text = ""
+    private var collected = ""
     private let lock = NSLock()
-    func append(_ line: String) { lock.lock(); text += line; lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return collected }
+    func append(_ line: String) { lock.lock(); collected += line; lock.unlock() }
 }

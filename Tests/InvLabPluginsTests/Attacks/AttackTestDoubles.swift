@@ -171,17 +171,24 @@ struct ProbabilitiesOnlyModel: PublishedModel {
 }
 
 /// A planted model whose outputs turn to NaN from its `failFrom`-th evaluation on (0-based).
+///
+/// @unchecked Sendable: evaluated by the attack, read by the test; `lock` guards `evaluationCount`.
 final class FailingModel: PublishedModel, @unchecked Sendable {
     let inner: PlantedLinearModel
     let failFrom: Int
-    private(set) var evaluations = 0
+    private let lock = NSLock()
+    private var evaluationCount = 0
+    var evaluations: Int { lock.lock(); defer { lock.unlock() }; return evaluationCount }
     init(_ inner: PlantedLinearModel, failFrom: Int) { (self.inner, self.failFrom) = (inner, failFrom) }
     var classes: Int { inner.classes }
     var inputShape: [Int] { inner.inputShape }
     var summary: String { "fails from evaluation \(failFrom)" }
     func output(_ x: Var) -> ModelOutput {
-        defer { evaluations += 1 }
-        guard evaluations >= failFrom else { return inner.output(x) }
+        lock.lock()
+        let evaluation = evaluationCount
+        evaluationCount += 1
+        lock.unlock()
+        guard evaluation >= failFrom else { return inner.output(x) }
         let z = inner.logits(x) * Float.nan
         return ModelOutput(probabilities: z.softmax(), logits: z)
     }
@@ -189,16 +196,20 @@ final class FailingModel: PublishedModel, @unchecked Sendable {
 }
 
 /// A planted model that counts the images it is asked about (through either entry point).
+///
+/// @unchecked Sendable: called by the attack, read by the test; `lock` guards both counts.
 final class CountingModel: PublishedModel, @unchecked Sendable {
     let inner: any PublishedModel
-    private(set) var outputImages = 0
-    private(set) var queriedImages = 0
+    private let lock = NSLock()
+    private var outputCount = 0, queryCount = 0
+    var outputImages: Int { lock.lock(); defer { lock.unlock() }; return outputCount }
+    var queriedImages: Int { lock.lock(); defer { lock.unlock() }; return queryCount }
     init(_ inner: any PublishedModel) { self.inner = inner }
     var classes: Int { inner.classes }
     var inputShape: [Int] { inner.inputShape }
     var summary: String { "counting" }
-    func output(_ x: Var) -> ModelOutput { outputImages += x.shape[0]; return inner.output(x) }
-    func query(_ x: Tensor) -> Tensor { queriedImages += x.shape[0]; return inner.query(x) }
+    func output(_ x: Var) -> ModelOutput { lock.lock(); outputCount += x.shape[0]; lock.unlock(); return inner.output(x) }
+    func query(_ x: Tensor) -> Tensor { lock.lock(); queryCount += x.shape[0]; lock.unlock(); return inner.query(x) }
 }
 
 struct AttackTestFailure: Error, CustomStringConvertible {

@@ -53,6 +53,8 @@ struct DummyGeneratorSourceTests {
 
     @Test("synthetic people that f' cannot tell apart are reported in the log")
     func indistinguishableIdentitiesWarn() throws {
+        /// @unchecked Sendable: `text` is written only by the reporter's `write` closure, which
+        /// `ProgressReporter` calls under its lock, and read after the run has returned.
         final class Lines: @unchecked Sendable { var text = "" }
         let lines = Lines()
         let environment = RunEnvironment(cache: ModelCache(directory: nil), progress: ProgressReporter(style: .lines) { lines.text += $0 },

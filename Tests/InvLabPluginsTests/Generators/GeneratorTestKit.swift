@@ -7,6 +7,8 @@ import Testing
 
 /// Progress output captured in memory, to see which stages ran (e.g. whether a model trained
 /// or came from the cache).
+///
+/// @unchecked Sendable: written by the progress reporter, read by the test; `lock` guards `captured`.
 final class CapturedProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var captured: [String] = []
