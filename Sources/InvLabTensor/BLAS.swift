@@ -183,7 +183,7 @@ public enum BLAS {
         if threads < 2 {
             block(0..<m)
         } else {
-            DispatchQueue.concurrentPerform(iterations: threads) { chunk in block(Parallel.chunkRange(chunk, of: threads, count: m)) }
+            Parallel.perform(iterations: threads) { chunk in block(Parallel.chunkRange(chunk, of: threads, count: m)) }
         }
     }
 }

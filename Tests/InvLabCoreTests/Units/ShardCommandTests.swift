@@ -49,11 +49,22 @@ struct ShardCommandTests {
                                                   with: "target: {type: mlp, hidden: [256], train: {epochs: 400, batch_size: 4}}")
         let fixture = try SpecFixture(files: ["spec.yaml": spec])
         defer { fixture.remove() }
-        var results: [ProcessOutput?] = Array(repeating: nil, count: 3)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: 3) { index in
-            let result = try? invlab(["prepare", "spec.yaml", "--quiet"], in: fixture.directory)
-            lock.lock(); results[index] = result; lock.unlock()
+        // Three processes started together, then waited for (their outputs are short).
+        let processes = try (0..<3).map { _ -> (Process, Pipe) in
+            let process = Process(), output = Pipe()
+            process.executableURL = URL(fileURLWithPath: invlabBinary!)
+            process.arguments = ["prepare", "spec.yaml", "--quiet"]
+            process.currentDirectoryURL = fixture.directory
+            process.environment = ProcessInfo.processInfo.environment.merging(["INVLAB_CACHE_DIR": fixture.path("cache")]) { _, new in new }
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return (process, output)
+        }
+        let results: [ProcessOutput?] = processes.map { process, output in
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return ProcessOutput(status: process.terminationStatus, output: text, errors: "")
         }
         var made: [String] = []
         for result in results {
