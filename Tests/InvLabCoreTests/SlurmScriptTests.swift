@@ -192,22 +192,7 @@ struct SlurmScriptTests {
 @Suite("invlab slurm: bad input through the binary", .enabled(if: invlabBinary != nil, "set INVLAB_BINARY to a release invlab (make test does)"))
 struct SlurmBinaryTests {
     func run(_ arguments: [String], path: String) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: invlabBinary!)
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = path
-        process.environment = environment
-        let (output, errors) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessOutput(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                             errors: String(decoding: errorData, as: UTF8.self))
+        try runProcess(invlabBinary!, arguments, directory: repositoryRoot, environment: ["PATH": path])
     }
 
     @Test("sbatch missing from PATH, --tasks 0, --chunk 0: one line, exit 64, nothing written")
