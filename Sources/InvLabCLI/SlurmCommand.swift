@@ -392,7 +392,13 @@ struct SlurmResubmitCommand: ParsableCommand {
         var staleJobs = Set<String>()
         for job in record.jobs {
             let entries = queued.filter { $0.id == job.id || $0.id.hasPrefix(job.id + "_") }
+            // Slurm marks a dependency never satisfied on a later scheduling cycle; until then a job
+            // whose dependency has left the queue waits with reason "Dependency". Either way it can
+            // only start as a merge of the old submission, which resubmit replaces (and when every
+            // unit is done, resubmit merges by itself).
+            let dependencyGone = job.after.map { after in !queued.contains { $0.id == after || $0.id.hasPrefix(after + "_") } } ?? false
             let never = entries.contains { $0.state == "PENDING" && $0.reason == "DependencyNeverSatisfied" }
+                || (dependencyGone && !entries.isEmpty && entries.allSatisfy { $0.state == "PENDING" && $0.reason.hasPrefix("Dependency") })
             let waitsOnStale = job.after.map(staleJobs.contains) ?? false
                 && entries.allSatisfy { $0.state == "PENDING" && $0.reason.hasPrefix("Dependency") }
             if !entries.isEmpty && (never || waitsOnStale) { staleJobs.insert(job.id) }
