@@ -67,7 +67,10 @@ public struct SurrogateAttack: AttackPlugin {
 
         Results: the nested attack's images and selection; `attempt confidence` is the published g's target \
         probability of every attempt (one query each); `queries` are the queries to g (probe split evenly over \
-        the identities, plus the scoring queries), not the nested attack's evaluations of the student. The \
+        the identities, plus the scoring queries), not the nested attack's evaluations of the student; loss curves \
+        and the objective split are the nested attack's, on the student. The probes include the public faces \
+        themselves, on which the published method (real_negatives: public) trains f' to be uniform: the leak is \
+        widest exactly there. The \
         `adaptive_attack` metric reports the lambda estimate and its error against the true lambda (read for the \
         report only), the queries, and the student's agreement with f on the private test faces. Needs a public set.
         """
