@@ -63,7 +63,7 @@ let package = Package(
         pluginTarget("InvLabOptimizers", folder: "Optimizers"),
         pluginTarget("InvLabAttacks", folder: "Attacks"),
         pluginTarget("InvLabDefenses", folder: "Defenses"),
-        pluginTarget("InvLabMetrics", folder: "Metrics", extra: ["InvLabDummyRecognizer"]),
+        pluginTarget("InvLabMetrics", folder: "Metrics", extra: ["InvLabDummyRecognizer", "InvLabAttacks"]),
         pluginTarget("InvLabJudges", folder: "Judges"),
         // The article's defense, kept in its own module as the worked example of adding a defense.
         pluginTarget("InvLabDummyRecognizer", folder: "DummyRecognizer"),

@@ -17,6 +17,7 @@ public enum InvLabMetricsModule {
         try registries.register(JudgeValidityMetric.self, module: name)
         try registries.register(JudgeDoseMetric.self, module: name)
         try registries.register(ObjectiveMetric.self, module: name)
+        try registries.register(AdaptiveAttackMetric.self, module: name)
         registries.defaultMetrics = ["attack_accuracy", "judge_validity", "judge_dose", "target_confidence", "knn_distance",
                                      "image_similarity", "recognition_accuracy", "decoy_rate", "objective", "cost"].map { PluginNode(id: $0) }
     }

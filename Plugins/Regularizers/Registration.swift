@@ -11,5 +11,6 @@ public enum InvLabRegularizersModule {
         try registries.register(DenoisingPriorRegularizer.self, module: name)
         try registries.register(DiscriminatorPriorRegularizer.self, module: name)
         try registries.register(LatentNormRegularizer.self, module: name)
+        try registries.register(RealismPriorRegularizer.self, module: name)
     }
 }

@@ -11,7 +11,7 @@ struct RegularizerConfigurationTests {
     func examplesBuild() throws {
         let registries = try Builtins.registries()
         let descriptors = registries.regularizers.descriptors.filter { $0.module == InvLabRegularizersModule.name }
-        #expect(descriptors.map(\.id) == ["l2", "l1", "total_variation", "dae_prior", "discriminator_prior", "latent_norm"])
+        #expect(descriptors.map(\.id) == ["l2", "l1", "total_variation", "dae_prior", "discriminator_prior", "latent_norm", "realism_prior"])
         for descriptor in descriptors {
             let plugin = try RegularizerTestKit.build(descriptor.example)
             #expect(plugin.weight >= 0)
