@@ -444,7 +444,7 @@ enum SlurmUnitStates {
             return
         }
         print("merging")
-        var merge = try MergeCommand.parse([directory.path, "--quiet"])
+        let merge = try MergeCommand.parse([directory.path, "--quiet"])
         try merge.run()
     }
 }
