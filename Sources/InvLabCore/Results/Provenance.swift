@@ -33,16 +33,8 @@ public enum Provenance {
 
     /// Runs a command and returns its standard output, or nil if it fails.
     static func run(_ executable: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+        guard let result = try? ChildProcess.run(executable, arguments), result.status == 0 else { return nil }
+        return result.output
     }
 
     /// The machine-and-software part of run.json.

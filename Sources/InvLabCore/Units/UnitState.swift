@@ -119,8 +119,7 @@ public enum ProcessLiveness {
 
     /// The states `squeue` reports for a job (empty when it no longer runs), nil without squeue.
     static func squeueStates(job: String) -> [String]? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard let squeue = path.map({ "\($0)/squeue" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        guard let squeue = ChildProcess.locate("squeue") else { return nil }
         return (Provenance.run(squeue, ["-h", "-j", job, "-o", "%T"]) ?? "").split(separator: "\n").map(String.init)
     }
 }
