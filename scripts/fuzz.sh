@@ -22,8 +22,9 @@
 # for `spec`, InvLabNN and InvLabCore) is compiled once with
 #   swiftc -O -wmo -parse-as-library -sanitize=fuzzer,address -emit-module -c <its sources>
 # against the C system libraries' module maps (Sources/InvLabC*/module.modulemap, include paths
-# from pkg-config); then each target is its entry point (Fuzz/Targets/<target>.swift, which
-# defines LLVMFuzzerTestOneInput) plus its harness, linked with those objects and -lopenblas
+# from pkg-config); then each target is its entry point (Fuzz/Targets/spec.swift, or for every
+# reader Fuzz/Targets/reader.swift, which picks the reader from the binary's name fuzz-<target>;
+# both define LLVMFuzzerTestOneInput) plus its harness, linked with those objects and -lopenblas
 # -lpng16 -lturbojpeg -lz -lyaml. -sanitize=fuzzer instruments our Swift code for coverage and
 # links libFuzzer's main; the C libraries are not instrumented (they are exercised, not
 # explored). Modules are rebuilt only when a source is newer than the object. If the Core does
@@ -60,7 +61,7 @@ if ! [[ "$SECONDS_TOTAL" =~ ^[0-9]+$ ]] || [ "$SECONDS_TOTAL" -lt 1 ]; then
     echo "usage: scripts/fuzz.sh [SECONDS]   (got '$SECONDS_TOTAL')" >&2; exit 2
 fi
 for target in "${TARGETS[@]}"; do
-    [ -f "Fuzz/Targets/$target.swift" ] || { echo "unknown fuzz target '$target' (known: ${ALL_TARGETS[*]})" >&2; exit 2; }
+    [[ " ${ALL_TARGETS[*]} " == *" $target "* ]] || { echo "unknown fuzz target '$target' (known: ${ALL_TARGETS[*]})" >&2; exit 2; }
 done
 if [ "${FUZZ_PER_TARGET:-0}" = 1 ]; then
     SHARE=$SECONDS_TOTAL
@@ -146,7 +147,7 @@ for target in "${TARGETS[@]}"; do
             BUILD_FAILED+=(spec)
         fi
     elif [ "$io_ok" = 1 ]; then
-        link_target "$target" "Fuzz/Targets/$target.swift" Tests/InvLabIOTests/Fuzz/IOFuzzHarness.swift -- InvLabIO InvLabTensor \
+        link_target "$target" Fuzz/Targets/reader.swift Tests/InvLabIOTests/Fuzz/IOFuzzHarness.swift -- InvLabIO InvLabTensor \
             || BUILD_FAILED+=("$target")
     else
         BUILD_FAILED+=("$target")

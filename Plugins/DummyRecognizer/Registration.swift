@@ -7,6 +7,6 @@ public enum InvLabDummyRecognizerModule {
     public static let name = "InvLabDummyRecognizer"
 
     public static func register(into registries: inout Registries) throws {
-        try registries.register(DummyRecognizerDefense.self, module: name)
+        try registries.register([DummyRecognizerDefense.self], module: name)
     }
 }

@@ -5,8 +5,6 @@ public enum InvLabGeneratorsModule {
     public static let name = "InvLabGenerators"
 
     public static func register(into registries: inout Registries) throws {
-        try registries.register(PCAGenerator.self, module: name)
-        try registries.register(VAEGenerator.self, module: name)
-        try registries.register(DCGANGenerator.self, module: name)
+        try registries.register([PCAGenerator.self, VAEGenerator.self, DCGANGenerator.self], module: name)
     }
 }

@@ -7,8 +7,7 @@ public enum InvLabJudgesModule {
     public static let name = "InvLabJudges"
 
     public static func register(into registries: inout Registries) throws {
-        try registries.register(NetworkJudgePlugin.self, module: name)
-        try registries.register(FisherfacesJudgePlugin.self, module: name)
+        try registries.register([NetworkJudgePlugin.self, FisherfacesJudgePlugin.self], module: name)
         registries.defaultJudges = DefaultJudgePanel.nodes()
     }
 }

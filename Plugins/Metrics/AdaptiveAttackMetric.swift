@@ -8,10 +8,7 @@ import InvLabSpec
 /// its lambda estimate against the defense's true lambda, the queries it spent on the published
 /// model, and (for `surrogate`) how often its student agrees with f on the private test faces.
 public struct AdaptiveAttackMetric: MetricPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
 
     public static let id = "adaptive_attack"
     public static let summary = "Lambda estimate of an adaptive attack vs the defense's true lambda, its queries, and the surrogate student's agreement with f."

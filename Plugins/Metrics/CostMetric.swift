@@ -5,10 +5,7 @@ import InvLabSpec
 /// What an attack cost: wall time, model queries and iterations (black-box attacks are
 /// compared by query budget, white-box ones by iterations).
 public struct CostMetric: MetricPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
 
     public static let id = "cost"
     public static let summary = "Attack wall time (trial), model queries and iterations per identity."

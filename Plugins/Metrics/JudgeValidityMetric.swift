@@ -5,10 +5,7 @@ import InvLabSpec
 /// The validity tests of every judge of the panel, as columns: the pasted-perturbation transfer
 /// rate, the accuracy on clean private test faces, and whether the judge counts.
 public struct JudgeValidityMetric: MetricPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
 
     public static let id = "judge_validity"
     public static let summary = "Per judge: the pasted-perturbation transfer rate and the accuracy on clean test faces (the validity tests)."

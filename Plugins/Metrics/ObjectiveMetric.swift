@@ -6,10 +6,7 @@ import InvLabSpec
 /// the attack started and where its selected reconstruction ended: the table-side record of
 /// whether the attack made progress and which term drove it.
 public struct ObjectiveMetric: MetricPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
 
     public static let id = "objective"
     public static let summary = "The attack objective at the start and at the end, split into identity loss and regularization."

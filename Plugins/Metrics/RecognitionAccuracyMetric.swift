@@ -5,10 +5,7 @@ import InvLabSpec
 /// The utility side of a defense (the article's Figure 5, "recognition accuracy of g"): the
 /// published model's accuracy on the private test split, the undefended model's, and the drop.
 public struct RecognitionAccuracyMetric: MetricPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
 
     public static let id = "recognition_accuracy"
     public static let summary = "Accuracy on the private test split of the published model, of the undefended model, and the drop."

@@ -5,10 +5,7 @@ import InvLabSpec
 /// The attacked model's own belief in each reconstruction: the published probability of the
 /// target class (the quantity `f(x)_j` that equation (1) of the article drives towards 1).
 public struct TargetConfidenceMetric: MetricPlugin {
-    public struct Configuration: SpecConfig {
-        public init() {}
-        public static var fields: [SpecField<Self>] { [] }
-    }
+    public typealias Configuration = NoOptions
 
     public static let id = "target_confidence"
     public static let summary = "The published model's probability of the target class for the selected attempt, per identity."

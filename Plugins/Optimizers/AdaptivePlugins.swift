@@ -5,8 +5,8 @@ import InvLabSpec
 /// Adam (Kingma and Ba, ICLR 2015, Algorithm 1), and AdamW (Loshchilov and Hutter, ICLR 2019)
 /// with `decoupled: true`. The engine's shared `Adam`; the default training optimizer of every
 /// recognizer is `{type: adam, lr: 0.001}`.
-public struct AdamOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable, Sendable {
+public struct AdamOptimizer: ScheduledOptimizer {
+    public struct Configuration: SpecConfig, StepSizeConfiguration, Equatable, Sendable {
         public var lr: Float = 0.001
         public var beta1: Float = 0.9
         public var beta2: Float = 0.999
@@ -41,15 +41,9 @@ public struct AdamOptimizer: OptimizerPlugin {
         weight_decay: 0.0001
         decoupled: true
         """
-    public let learningRate: Float
+    public let configuration: Configuration
     public let schedule: LearningRateSchedule
-    let configuration: Configuration
-
-    public init(configuration: Configuration, context: BuildContext) throws {
-        self.configuration = configuration
-        learningRate = configuration.lr
-        schedule = try configuration.schedule.schedule(learningRate: configuration.lr, context: context)
-    }
+    public init(configuration: Configuration, schedule: LearningRateSchedule) { (self.configuration, self.schedule) = (configuration, schedule) }
 
     public func makeOptimizer() -> any Optimizer {
         Adam(learningRate: learningRate, beta1: configuration.beta1, beta2: configuration.beta2, epsilon: configuration.epsilon,
@@ -59,8 +53,8 @@ public struct AdamOptimizer: OptimizerPlugin {
 
 /// Signed gradient steps `x <- x - lr * sign(dL/dx)`, the update of the iterative fast gradient
 /// sign method (Kurakin, Goodfellow and Bengio, ICLR 2017 workshop).
-public struct SignGradientOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
+public struct SignGradientOptimizer: ScheduledOptimizer {
+    public struct Configuration: SpecConfig, StepSizeConfiguration, Equatable {
         public var lr: Float = 0.01
         public var schedule = ScheduleConfig()
         public init() {}
@@ -83,13 +77,9 @@ public struct SignGradientOptimizer: OptimizerPlugin {
         lr: 0.004
         schedule: {type: exponential, factor: 0.999}
         """
-    public let learningRate: Float
+    public let configuration: Configuration
     public let schedule: LearningRateSchedule
-
-    public init(configuration: Configuration, context: BuildContext) throws {
-        learningRate = configuration.lr
-        schedule = try configuration.schedule.schedule(learningRate: configuration.lr, context: context)
-    }
+    public init(configuration: Configuration, schedule: LearningRateSchedule) { (self.configuration, self.schedule) = (configuration, schedule) }
 
     public func makeOptimizer() -> any Optimizer {
         SignGradient(learningRate: learningRate)

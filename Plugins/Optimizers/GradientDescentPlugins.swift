@@ -4,8 +4,8 @@ import InvLabSpec
 
 /// Plain gradient descent, equation (2) of the source article:
 /// `x <- x - lr * (dL/dx + weight_decay * x)`. The engine's `SGD` with momentum 0.
-public struct GradientDescentOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
+public struct GradientDescentOptimizer: ScheduledOptimizer {
+    public struct Configuration: SpecConfig, StepSizeConfiguration, Equatable {
         public var lr: Float = 0.1
         public var weightDecay: Float = 0
         public var schedule = ScheduleConfig()
@@ -28,25 +28,19 @@ public struct GradientDescentOptimizer: OptimizerPlugin {
         lr: 0.1
         schedule: {type: step, every: 500, factor: 0.5}
         """
-    public let learningRate: Float
+    public let configuration: Configuration
     public let schedule: LearningRateSchedule
-    let weightDecay: Float
-
-    public init(configuration: Configuration, context: BuildContext) throws {
-        learningRate = configuration.lr
-        weightDecay = configuration.weightDecay
-        schedule = try configuration.schedule.schedule(learningRate: configuration.lr, context: context)
-    }
+    public init(configuration: Configuration, schedule: LearningRateSchedule) { (self.configuration, self.schedule) = (configuration, schedule) }
 
     public func makeOptimizer() -> any Optimizer {
-        SGD(learningRate: learningRate, momentum: 0, weightDecay: weightDecay)
+        SGD(learningRate: learningRate, momentum: 0, weightDecay: configuration.weightDecay)
     }
 }
 
 /// Gradient descent with heavy-ball momentum (Polyak 1964), in PyTorch's form:
 /// `v <- momentum * v + (1 - dampening) * g` (v = g on the first step), `x <- x - lr * v`.
-public struct MomentumOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable, Sendable {
+public struct MomentumOptimizer: ScheduledOptimizer {
+    public struct Configuration: SpecConfig, StepSizeConfiguration, Equatable, Sendable {
         public var lr: Float = 0.01
         public var momentum: Float = 0.9
         public var dampening: Float = 0
@@ -73,15 +67,9 @@ public struct MomentumOptimizer: OptimizerPlugin {
         lr: 0.01
         momentum: 0.9
         """
-    public let learningRate: Float
+    public let configuration: Configuration
     public let schedule: LearningRateSchedule
-    let configuration: Configuration
-
-    public init(configuration: Configuration, context: BuildContext) throws {
-        self.configuration = configuration
-        learningRate = configuration.lr
-        schedule = try configuration.schedule.schedule(learningRate: configuration.lr, context: context)
-    }
+    public init(configuration: Configuration, schedule: LearningRateSchedule) { (self.configuration, self.schedule) = (configuration, schedule) }
 
     public func makeOptimizer() -> any Optimizer {
         SGD(learningRate: learningRate, momentum: configuration.momentum, dampening: configuration.dampening,
@@ -91,8 +79,8 @@ public struct MomentumOptimizer: OptimizerPlugin {
 
 /// Nesterov's accelerated gradient (Nesterov 1983) in the form of Sutskever et al. (2013) that
 /// PyTorch implements: `v <- mu * v + g`, `x <- x - lr * (g + mu * v)`.
-public struct NesterovOptimizer: OptimizerPlugin {
-    public struct Configuration: SpecConfig, Equatable, Sendable {
+public struct NesterovOptimizer: ScheduledOptimizer {
+    public struct Configuration: SpecConfig, StepSizeConfiguration, Equatable, Sendable {
         public var lr: Float = 0.01
         public var momentum: Float = 0.9
         public var weightDecay: Float = 0
@@ -120,15 +108,9 @@ public struct NesterovOptimizer: OptimizerPlugin {
         momentum: 0.9
         schedule: {type: cosine, total: 1000}
         """
-    public let learningRate: Float
+    public let configuration: Configuration
     public let schedule: LearningRateSchedule
-    let configuration: Configuration
-
-    public init(configuration: Configuration, context: BuildContext) throws {
-        self.configuration = configuration
-        learningRate = configuration.lr
-        schedule = try configuration.schedule.schedule(learningRate: configuration.lr, context: context)
-    }
+    public init(configuration: Configuration, schedule: LearningRateSchedule) { (self.configuration, self.schedule) = (configuration, schedule) }
 
     public func makeOptimizer() -> any Optimizer {
         SGD(learningRate: learningRate, momentum: configuration.momentum, nesterov: true, weightDecay: configuration.weightDecay)

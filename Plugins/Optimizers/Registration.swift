@@ -5,10 +5,8 @@ public enum InvLabOptimizersModule {
     public static let name = "InvLabOptimizers"
 
     public static func register(into registries: inout Registries) throws {
-        try registries.register(GradientDescentOptimizer.self, module: name)
-        try registries.register(MomentumOptimizer.self, module: name)
-        try registries.register(NesterovOptimizer.self, module: name)
-        try registries.register(AdamOptimizer.self, module: name)
-        try registries.register(SignGradientOptimizer.self, module: name)
+        try registries.register([
+            GradientDescentOptimizer.self, MomentumOptimizer.self, NesterovOptimizer.self, AdamOptimizer.self,
+            SignGradientOptimizer.self], module: name)
     }
 }

@@ -89,6 +89,26 @@ public struct ScheduleConfig: SpecConfig, Equatable, Sendable {
     }
 }
 
+/// Keys every optimizer plugin has: the base step size and its schedule.
+public protocol StepSizeConfiguration: SpecConfig, Sendable {
+    var lr: Float { get }
+    var schedule: ScheduleConfig { get }
+}
+
+/// An optimizer plugin whose value is its configuration plus the schedule built from it.
+public protocol ScheduledOptimizer: OptimizerPlugin where Configuration: StepSizeConfiguration {
+    var configuration: Configuration { get }
+    init(configuration: Configuration, schedule: LearningRateSchedule)
+}
+
+extension ScheduledOptimizer {
+    public init(configuration: Configuration, context: BuildContext) throws {
+        self.init(configuration: configuration, schedule: try configuration.schedule.schedule(learningRate: configuration.lr, context: context))
+    }
+
+    public var learningRate: Float { configuration.lr }
+}
+
 /// Documentation shared by the optimizers' common keys.
 enum OptimizerDocs {
     static let lr = "Base learning rate (step size alpha of equation (2) of the article); the schedule scales it."

@@ -4,16 +4,26 @@ import InvLabNN
 import InvLabSpec
 
 /// Keys every recognizer shares: how it is trained, or which weights to load instead.
-protocol TrainableRecognizerConfiguration: SpecConfig {
+public protocol TrainableRecognizerConfiguration: SpecConfig {
     var train: TrainingConfig { get }
     var weights: String? { get }
 }
 
-/// Builds the training optimizer once so that a bad `train.optimizer` is reported at validation,
-/// and records the `weights:` file so that validation checks it exists.
-func checkedWeights(_ configuration: some TrainableRecognizerConfiguration, context: BuildContext) throws -> URL? {
-    _ = try context.registries.optimizers.build(configuration.train.optimizer, context: context)
-    return configuration.weights.map { context.inputFile($0, key: "weights") }
+/// A recognizer whose plugin value is its configuration plus the checked `weights:` file.
+public protocol ConfiguredRecognizer: RecognizerPlugin where Configuration: TrainableRecognizerConfiguration {
+    var configuration: Configuration { get }
+    init(configuration: Configuration, weights: URL?)
+}
+
+extension ConfiguredRecognizer {
+    /// Builds the training optimizer once so that a bad `train.optimizer` is reported at
+    /// validation, and records the `weights:` file so that validation checks it exists.
+    public init(configuration: Configuration, context: BuildContext) throws {
+        _ = try context.registries.optimizers.build(configuration.train.optimizer, context: context)
+        self.init(configuration: configuration, weights: configuration.weights.map { context.inputFile($0, key: "weights") })
+    }
+
+    public var training: TrainingConfig { configuration.train }
 }
 
 let trainDoc = "How the network is trained (epochs, batch size, optimizer plugin, validation, early stopping, augmentation)."
@@ -21,7 +31,7 @@ let weightsDoc = "A safetensors file to load instead of training (relative to th
 
 /// Multinomial logistic regression on pixels: `[Flatten, Linear]` (tensors `1.weight`, `1.bias`).
 /// Fredrikson et al. (CCS 2015) attack this model on ORL faces.
-public struct SoftmaxRegressionRecognizer: RecognizerPlugin {
+public struct SoftmaxRegressionRecognizer: ConfiguredRecognizer {
     public struct Configuration: TrainableRecognizerConfiguration {
         public var train = TrainingConfig()
         public var weights: String? = nil
@@ -37,12 +47,9 @@ public struct SoftmaxRegressionRecognizer: RecognizerPlugin {
         type: softmax_regression
         train: {epochs: 50, batch_size: 32, optimizer: {type: adam, lr: 0.001}}
         """
-    public let training: TrainingConfig
+    public let configuration: Configuration
     public let weights: URL?
-    public init(configuration: Configuration, context: BuildContext) throws {
-        training = configuration.train
-        weights = try checkedWeights(configuration, context: context)
-    }
+    public init(configuration: Configuration, weights: URL?) { (self.configuration, self.weights) = (configuration, weights) }
     public func architecture(inputShape: [Int], classes: Int) throws -> Sequential {
         ClassifierArchitectures.softmaxRegression(inputShape: inputShape, classes: classes)
     }
@@ -50,7 +57,7 @@ public struct SoftmaxRegressionRecognizer: RecognizerPlugin {
 
 /// A fully connected network with ReLU hidden layers (Fredrikson et al. 2015's MLP target had
 /// one hidden layer of 3,000 sigmoid units; `activation: sigmoid` reproduces it).
-public struct MLPRecognizer: RecognizerPlugin {
+public struct MLPRecognizer: ConfiguredRecognizer {
     public enum ActivationName: String, SpecEnum { case relu, sigmoid, tanh }
     public struct Configuration: TrainableRecognizerConfiguration {
         public var hidden = [512]
@@ -74,14 +81,9 @@ public struct MLPRecognizer: RecognizerPlugin {
         hidden: [256]
         train: {epochs: 40, optimizer: {type: adam, lr: 0.001}}
         """
-    let configuration: Configuration
-    public let training: TrainingConfig
+    public let configuration: Configuration
     public let weights: URL?
-    public init(configuration: Configuration, context: BuildContext) throws {
-        self.configuration = configuration
-        training = configuration.train
-        weights = try checkedWeights(configuration, context: context)
-    }
+    public init(configuration: Configuration, weights: URL?) { (self.configuration, self.weights) = (configuration, weights) }
     public func architecture(inputShape: [Int], classes: Int) throws -> Sequential {
         let activation: Activation.Kind = configuration.activation == .relu ? .relu : (configuration.activation == .sigmoid ? .sigmoid : .tanh)
         return ClassifierArchitectures.mlp(inputShape: inputShape, hidden: configuration.hidden, classes: classes,
@@ -91,7 +93,7 @@ public struct MLPRecognizer: RecognizerPlugin {
 
 /// A small convolutional network: per entry of `channels` a convolution, optional batch norm,
 /// ReLU and 2x2 max pooling; then fully connected layers.
-public struct CNNRecognizer: RecognizerPlugin {
+public struct CNNRecognizer: ConfiguredRecognizer {
     public struct Configuration: TrainableRecognizerConfiguration {
         public var channels = [32, 64, 128]
         public var kernel = 3
@@ -124,14 +126,9 @@ public struct CNNRecognizer: RecognizerPlugin {
         hidden: [128]
         train: {epochs: 30, batch_size: 32, optimizer: {type: adam, lr: 0.001}}
         """
-    let configuration: Configuration
-    public let training: TrainingConfig
+    public let configuration: Configuration
     public let weights: URL?
-    public init(configuration: Configuration, context: BuildContext) throws {
-        self.configuration = configuration
-        training = configuration.train
-        weights = try checkedWeights(configuration, context: context)
-    }
+    public init(configuration: Configuration, weights: URL?) { (self.configuration, self.weights) = (configuration, weights) }
     public func architecture(inputShape: [Int], classes: Int) throws -> Sequential {
         let side = min(inputShape[1], inputShape[2]) >> configuration.channels.count
         guard side >= 1 else {
@@ -144,7 +141,7 @@ public struct CNNRecognizer: RecognizerPlugin {
 }
 
 /// A small ResNet (He et al. 2016) for evaluation classifiers.
-public struct ResNetRecognizer: RecognizerPlugin {
+public struct ResNetRecognizer: ConfiguredRecognizer {
     public struct Configuration: TrainableRecognizerConfiguration {
         public var widths = [16, 32, 64]
         public var blocksPerStage = 1
@@ -169,14 +166,9 @@ public struct ResNetRecognizer: RecognizerPlugin {
         widths: [16, 32]
         train: {epochs: 30, optimizer: {type: adam, lr: 0.001}, augment: {noise: 0.05, shift: 2, blur: 0.3}}
         """
-    let configuration: Configuration
-    public let training: TrainingConfig
+    public let configuration: Configuration
     public let weights: URL?
-    public init(configuration: Configuration, context: BuildContext) throws {
-        self.configuration = configuration
-        training = configuration.train
-        weights = try checkedWeights(configuration, context: context)
-    }
+    public init(configuration: Configuration, weights: URL?) { (self.configuration, self.weights) = (configuration, weights) }
     public func architecture(inputShape: [Int], classes: Int) throws -> Sequential {
         ClassifierArchitectures.resnet(inputShape: inputShape, widths: configuration.widths,
                                        blocksPerStage: configuration.blocksPerStage, classes: classes)

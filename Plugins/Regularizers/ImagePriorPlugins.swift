@@ -3,19 +3,42 @@ import InvLabNN
 import InvLabSpec
 import InvLabTensor
 
+/// The keys of `l2` and `l1`: a weight, and the grey level the deviation is measured from.
+public struct CenteredNormConfiguration<Norm: CenteredNormRegularizer>: SpecConfig, Equatable {
+    public var weight: Float = Norm.defaultWeight
+    public var center: Float = 0
+    public init() {}
+    public static var fields: [SpecField<Self>] { [
+        SpecField("weight", \.weight, doc: RegularizerDocs.weight(
+            "The default makes a 64x64 grey image that is 0.5 from the center everywhere cost about 1."), range: 0...),
+        SpecField("center", \.center, doc: "The grey level the image is pulled towards (0 = black; 0.5 = mid grey).", range: 0...1),
+    ] }
+}
+
+/// A penalty `R(x) = sum_p norm(x_p - center)` per image; `l2` and `l1` differ only in the norm
+/// and the default weight.
+public protocol CenteredNormRegularizer: RegularizerPlugin where Configuration == CenteredNormConfiguration<Self> {
+    static var defaultWeight: Float { get }
+    /// The per-pixel norm of the deviation from the center.
+    static func norm(_ deviation: Var) -> Var
+    var center: Float { get }
+    init(weight: Float, center: Float)
+}
+
+extension CenteredNormRegularizer {
+    public init(configuration: Configuration, context: BuildContext) throws {
+        self.init(weight: configuration.weight, center: configuration.center)
+    }
+
+    public func penalty(images: Var, latents: Var?) -> Var {
+        Self.norm(center == 0 ? images : images - center).sumPerSample()
+    }
+}
+
 /// Squared Euclidean norm of the image, or of its distance to a constant grey level:
 /// `R(x) = sum_p (x_p - center)^2` per image.
-public struct L2Regularizer: RegularizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
-        public var weight: Float = 0.001
-        public var center: Float = 0
-        public init() {}
-        public static var fields: [SpecField<Self>] { [
-            SpecField("weight", \.weight, doc: RegularizerDocs.weight(
-                "The default makes a 64x64 grey image that is 0.5 from the center everywhere cost about 1."), range: 0...),
-            SpecField("center", \.center, doc: "The grey level the image is pulled towards (0 = black; 0.5 = mid grey).", range: 0...1),
-        ] }
-    }
+public struct L2Regularizer: CenteredNormRegularizer {
+    public static let defaultWeight: Float = 0.001
     public static let id = "l2"
     public static let summary = "Squared L2 norm of the pixels, sum (x - center)^2 (weight decay on the image)."
     public static let documentation = """
@@ -28,30 +51,15 @@ public struct L2Regularizer: RegularizerPlugin {
         center: 0.5
         """
     public let weight: Float
-    let center: Float
+    public let center: Float
 
-    public init(configuration: Configuration, context: BuildContext) throws {
-        weight = configuration.weight
-        center = configuration.center
-    }
-
-    public func penalty(images: Var, latents: Var?) -> Var {
-        (center == 0 ? images : images - center).squared().sumPerSample()
-    }
+    public init(weight: Float, center: Float) { (self.weight, self.center) = (weight, center) }
+    public static func norm(_ deviation: Var) -> Var { deviation.squared() }
 }
 
 /// L1 norm of the image, or of its distance to a constant: `R(x) = sum_p |x_p - center|`.
-public struct L1Regularizer: RegularizerPlugin {
-    public struct Configuration: SpecConfig, Equatable {
-        public var weight: Float = 0.0005
-        public var center: Float = 0
-        public init() {}
-        public static var fields: [SpecField<Self>] { [
-            SpecField("weight", \.weight, doc: RegularizerDocs.weight(
-                "The default makes a 64x64 grey image that is 0.5 from the center everywhere cost about 1."), range: 0...),
-            SpecField("center", \.center, doc: "The grey level the image is pulled towards (0 = black; 0.5 = mid grey).", range: 0...1),
-        ] }
-    }
+public struct L1Regularizer: CenteredNormRegularizer {
+    public static let defaultWeight: Float = 0.0005
     public static let id = "l1"
     public static let summary = "L1 norm of the pixels, sum |x - center| (favours sparse deviations from center)."
     public static let documentation = """
@@ -63,16 +71,10 @@ public struct L1Regularizer: RegularizerPlugin {
         weight: 0.0005
         """
     public let weight: Float
-    let center: Float
+    public let center: Float
 
-    public init(configuration: Configuration, context: BuildContext) throws {
-        weight = configuration.weight
-        center = configuration.center
-    }
-
-    public func penalty(images: Var, latents: Var?) -> Var {
-        (center == 0 ? images : images - center).abs().sumPerSample()
-    }
+    public init(weight: Float, center: Float) { (self.weight, self.center) = (weight, center) }
+    public static func norm(_ deviation: Var) -> Var { deviation.abs() }
 }
 
 /// Total variation (Rudin, Osher and Fatemi 1992), the smoothness prior of Mahendran and

@@ -116,6 +116,17 @@ public struct Registries: Sendable {
     public mutating func register<P: MetricPlugin>(_ type: P.Type, module: String) throws { try metrics.add(type, module: module) { $0 } }
     public mutating func register<P: JudgePlugin>(_ type: P.Type, module: String) throws { try judges.add(type, module: module) { $0 } }
 
+    /// A module's plugins of one kind, in the order given (the order of the catalogue).
+    public mutating func register(_ types: [any DatasetPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any RecognizerPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any GeneratorPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any RegularizerPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any OptimizerPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any AttackPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any DefensePlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any MetricPlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+    public mutating func register(_ types: [any JudgePlugin.Type], module: String) throws { for type in types { try register(type, module: module) } }
+
     /// Descriptors of every kind, kinds in declaration order.
     public func descriptors(of kind: PluginKind? = nil) -> [PluginDescriptor] {
         let all: [PluginKind: [PluginDescriptor]] = [

@@ -93,3 +93,10 @@ extension SpecConfig {
         .mapping(Self.fields.map { MappingEntry(key: $0.name, value: $0.node(in: self)) })
     }
 }
+
+/// The configuration of a plugin that has no keys (`type: cost` and nothing else): any key given
+/// is reported as unknown like for every other plugin.
+public struct NoOptions: SpecConfig, Equatable {
+    public init() {}
+    public static var fields: [SpecField<Self>] { [] }
+}
