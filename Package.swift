@@ -48,9 +48,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Engine
-        .target(name: "InvLabSpec", dependencies: ["InvLabCYAML"]),
+        .target(name: "InvLabJSON"),
+        .target(name: "InvLabSpec", dependencies: ["InvLabCYAML", "InvLabJSON"]),
         .target(name: "InvLabTensor", dependencies: ["InvLabCBLAS", "InvLabCLibc"]),
-        .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
+        .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabJSON", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
         .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
         .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO"]),
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),

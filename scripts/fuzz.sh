@@ -18,7 +18,7 @@
 #   FUZZ_BUILD_DIR=dir      build and working corpora (default .build/fuzz; kept between runs)
 #   FUZZ_PER_TARGET=1       SECONDS per target    FUZZ_MAX_RESTARTS=n  restarts after crashes (10)
 #
-# Build: no SwiftPM. Each engine module a target needs (InvLabTensor, InvLabIO, InvLabSpec and,
+# Build: no SwiftPM. Each engine module a target needs (InvLabJSON, InvLabTensor, InvLabIO, InvLabSpec and,
 # for `spec`, InvLabNN and InvLabCore) is compiled once with
 #   swiftc -O -wmo -parse-as-library -sanitize=fuzzer,address -emit-module -c <its sources>
 # against the C system libraries' module maps (Sources/InvLabC*/module.modulemap, include paths
@@ -123,11 +123,11 @@ BUILD_FAILED=()
 needs_io=0; needs_spec=0
 for target in "${TARGETS[@]}"; do if [ "$target" = spec ]; then needs_spec=1; else needs_io=1; fi; done
 io_ok=0; spec_ok=0; core_ok=0
-if build_module InvLabTensor && build_module InvLabIO InvLabTensor; then io_ok=1; fi
-if [ "$needs_spec" = 1 ] && build_module InvLabSpec; then
+if build_module InvLabJSON && build_module InvLabTensor && build_module InvLabIO InvLabTensor InvLabJSON; then io_ok=1; fi
+if [ "$needs_spec" = 1 ] && build_module InvLabSpec InvLabJSON; then
     spec_ok=1
     if [ "$io_ok" = 1 ] && build_module InvLabNN InvLabTensor InvLabIO \
-        && build_module InvLabCore InvLabSpec InvLabTensor InvLabIO InvLabNN; then
+        && build_module InvLabCore InvLabSpec InvLabJSON InvLabTensor InvLabIO InvLabNN; then
         core_ok=1
     else
         echo "warning: the Core does not build; 'spec' runs without ExperimentSpec decoding"
@@ -137,17 +137,17 @@ for target in "${TARGETS[@]}"; do
     if [ "$target" = spec ]; then
         harness=(Tests/InvLabSpecTests/Fuzz/SpecFuzzHarness.swift Tests/InvLabSpecTests/Fuzz/SpecFuzzConfig.swift)
         if [ "$core_ok" = 1 ]; then
-            link_target spec Fuzz/Targets/spec.swift "${harness[@]}" -- InvLabSpec InvLabCore InvLabNN InvLabIO InvLabTensor \
+            link_target spec Fuzz/Targets/spec.swift "${harness[@]}" -- InvLabSpec InvLabJSON InvLabCore InvLabNN InvLabIO InvLabTensor \
                 || BUILD_FAILED+=(spec)
         elif [ "$spec_ok" = 1 ]; then
             # Without InvLabCore.swiftmodule in MODULES, `canImport(InvLabCore)` is false.
             mv "$MODULES/InvLabCore.swiftmodule" "$MODULES/InvLabCore.swiftmodule.off" 2>/dev/null
-            link_target spec Fuzz/Targets/spec.swift "${harness[@]}" -- InvLabSpec || BUILD_FAILED+=(spec)
+            link_target spec Fuzz/Targets/spec.swift "${harness[@]}" -- InvLabSpec InvLabJSON || BUILD_FAILED+=(spec)
         else
             BUILD_FAILED+=(spec)
         fi
     elif [ "$io_ok" = 1 ]; then
-        link_target "$target" Fuzz/Targets/reader.swift Tests/InvLabIOTests/Fuzz/IOFuzzHarness.swift -- InvLabIO InvLabTensor \
+        link_target "$target" Fuzz/Targets/reader.swift Tests/InvLabIOTests/Fuzz/IOFuzzHarness.swift -- InvLabIO InvLabJSON InvLabTensor \
             || BUILD_FAILED+=("$target")
     else
         BUILD_FAILED+=("$target")

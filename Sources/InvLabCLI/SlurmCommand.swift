@@ -322,8 +322,7 @@ enum SlurmUnitStates {
     /// Whether run.json says the run was merged (status completed or completed_with_failures).
     static func isMerged(_ directory: URL) -> Bool {
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("run.json")),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let status = object["status"] as? String else { return false }
+              case .string(let status)? = (try? JSONValue.parse(data))?["status"] else { return false }
         return status.hasPrefix("completed")
     }
 

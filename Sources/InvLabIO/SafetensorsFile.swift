@@ -1,4 +1,5 @@
 import Foundation
+import InvLabJSON
 import InvLabTensor
 
 /// A tensor with its name in a weight file, e.g. `block1.conv.weight`.
@@ -77,20 +78,18 @@ public enum Safetensors {
             throw FileFormatError(path: "<memory>", format: "safetensors", tensorName: "__metadata__",
                                   message: "the name __metadata__ is reserved for the metadata map")
         }
-        var fields: [String] = []
+        var fields: [(key: String, value: JSONValue)] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0] ?? ""))" }
-            fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
+            fields.append(("__metadata__", .object(metadata.keys.sorted().map { ($0, .string(metadata[$0] ?? "")) })))
         }
         var offset = 0
         for item in sorted {
             let bytes = item.tensor.count * 4
-            let shape = item.tensor.shape.map(String.init).joined(separator: ",")
-            fields.append("\(jsonString(item.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],"
-                + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            fields.append((item.name, ["dtype": "F32", "shape": .array(item.tensor.shape.map { .integer($0) }),
+                                       "data_offsets": [.integer(offset), .integer(offset + bytes)]]))
             offset += bytes
         }
-        var header = Array(("{" + fields.joined(separator: ",") + "}").utf8)
+        var header = Array(JSONValue.object(fields).serialized(pretty: false).utf8)
         header += [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)
         var data = Data(capacity: 8 + header.count + offset)
         for i in 0..<8 { data.append(UInt8(truncatingIfNeeded: UInt64(header.count) >> UInt64(8 * i))) }
@@ -121,22 +120,5 @@ public enum Safetensors {
     /// Writes a dictionary of tensors atomically.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         try AtomicFile.write(try encode(tensors, metadata: metadata), to: url)
-    }
-
-    /// A JSON string literal (quotes, backslashes and control characters escaped).
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

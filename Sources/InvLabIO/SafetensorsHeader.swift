@@ -1,4 +1,5 @@
 import Foundation
+import InvLabJSON
 
 /// The validated JSON header of a safetensors file.
 ///
@@ -60,23 +61,22 @@ struct SafetensorsHeader {
         }
         let headerData = data.dropFirst(8).prefix(headerLength)
         guard headerData.first == UInt8(ascii: "{") else { throw fail.error("header does not start with '{'") }
-        let object: Any
+        let header: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(headerData))
+            header = try JSONValue.parse(Data(headerData))
         } catch {
             throw fail.error("header is not valid JSON (\(headerLength) bytes)")
         }
-        guard let dictionary = object as? [String: Any] else { throw fail.error("header is not a JSON object") }
+        guard case .object(let members) = header else { throw fail.error("header is not a JSON object") }
         let dataStart = 8 + headerLength
         let dataSize = data.count - dataStart
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
-        for name in dictionary.keys.sorted() {
-            let value = dictionary[name] ?? NSNull()
+        for (name, value) in members {
             if name == "__metadata__" {
-                guard let map = value as? [String: Any] else { throw fail.error("__metadata__ is not a JSON object") }
+                guard case .object(let map) = value else { throw fail.error("__metadata__ is not a JSON object") }
                 for (key, item) in map {
-                    guard let text = item as? String else {
+                    guard case .string(let text) = item else {
                         throw fail.error("__metadata__ entry '\(key)' is not a string; metadata maps strings to strings")
                     }
                     metadata[key] = text
@@ -91,21 +91,21 @@ struct SafetensorsHeader {
         return SafetensorsHeader(entries: entries, metadata: metadata, dataStart: dataStart)
     }
 
-    private static func entry(_ name: String, _ value: Any, dataSize: Int, limits: ReadLimits,
+    private static func entry(_ name: String, _ value: JSONValue, dataSize: Int, limits: ReadLimits,
                               _ fail: FormatErrorFactory) throws -> Entry {
-        guard let fields = value as? [String: Any] else { throw fail.error("entry is not a JSON object", tensor: name) }
-        let keys = Set(fields.keys)
+        guard case .object(let members) = value else { throw fail.error("entry is not a JSON object", tensor: name) }
+        let keys = Set(members.map(\.key))
         guard keys == ["dtype", "shape", "data_offsets"] else {
             throw fail.error("entry has keys \(keys.sorted()), expected exactly data_offsets, dtype and shape", tensor: name)
         }
-        guard let dtypeName = fields["dtype"] as? String, let dtype = DType(rawValue: dtypeName) else {
-            throw fail.error("dtype \(describe(fields["dtype"])) is not supported, expected one of "
+        guard case .string(let dtypeName) = value["dtype"], let dtype = DType(rawValue: dtypeName) else {
+            throw fail.error("dtype \(describe(value["dtype"])) is not supported, expected one of "
                 + DType.allCases.map(\.rawValue).joined(separator: ", "), tensor: name)
         }
-        guard let shape = integers(fields["shape"]) else {
+        guard let shape = integers(value["shape"]) else {
             throw fail.error("shape is not a list of non-negative integers", tensor: name)
         }
-        guard let offsets = integers(fields["data_offsets"]), offsets.count == 2 else {
+        guard let offsets = integers(value["data_offsets"]), offsets.count == 2 else {
             throw fail.error("data_offsets is not a pair of non-negative integers [begin, end]", tensor: name)
         }
         let (begin, end) = (offsets[0], offsets[1])
@@ -143,21 +143,19 @@ struct SafetensorsHeader {
         }
     }
 
-    /// A JSON array of non-negative integers (JSON booleans and fractions rejected).
-    private static func integers(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
+    /// A JSON array of non-negative integers (booleans and fractions rejected).
+    private static func integers(_ value: JSONValue?) -> [Int]? {
+        guard case .array(let items) = value else { return nil }
         var result: [Int] = []
-        for item in array {
-            guard let number = item as? NSNumber else { return nil }
-            let kind = String(cString: number.objCType)
-            guard !["c", "B", "f", "d"].contains(kind), let integer = item as? Int, integer >= 0 else { return nil }
+        for item in items {
+            guard case .integer(let integer) = item, integer >= 0 else { return nil }
             result.append(integer)
         }
         return result
     }
 
-    private static func describe(_ value: Any?) -> String {
-        if let text = value as? String { return "'\(text)'" }
+    private static func describe(_ value: JSONValue?) -> String {
+        if case .string(let text) = value { return "'\(text)'" }
         return "(missing or not a string)"
     }
 }

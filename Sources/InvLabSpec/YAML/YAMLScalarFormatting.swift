@@ -39,30 +39,18 @@ enum YAMLScalarFormatting {
 
     /// A double-quoted YAML string with escapes for quotes, backslashes and control characters.
     static func doubleQuoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
+        QuotedString.quoted(text) { scalar in
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case "\u{0}": result += "\\0"
-            case "\u{85}": result += "\\N"
-            case "\u{2028}": result += "\\L"
-            case "\u{2029}": result += "\\P"
+            case "\u{0}": return "\\0"
+            case "\u{85}": return "\\N"
+            case "\u{2028}": return "\\L"
+            case "\u{2029}": return "\\P"
             default:
-                if isPrintable(scalar) {
-                    result.unicodeScalars.append(scalar)
-                } else {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    result += scalar.value <= 0xFF
-                        ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                        : "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                }
+                if isPrintable(scalar) { return nil }
+                return scalar.value <= 0xFF ? QuotedString.hexEscape("\\x", scalar, digits: 2, uppercase: true)
+                    : QuotedString.hexEscape("\\u", scalar, digits: 4, uppercase: true)
             }
         }
-        return result + "\""
     }
 
     /// Characters safe to write unescaped: YAML's c-printable minus the BOM and minus the

@@ -41,25 +41,6 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         return []
     }
 
-    /// The JSON reading of a YAML node: scalars by their resolved value, lists as arrays,
-    /// mappings as objects in key order.
-    public init(_ node: Node) {
-        switch node.content {
-        case .scalar(let scalar):
-            switch scalar.value {
-            case .null: self = .null
-            case .bool(let flag): self = .bool(flag)
-            case .int(let integer): self = .integer(integer)
-            case .float(let number): self = .number(number)
-            case .string(let text): self = .string(text)
-            }
-        case .sequence(let items):
-            self = .array(items.map(JSONValue.init))
-        case .mapping(let entries):
-            self = .object(entries.map { ($0.key, JSONValue($0.value)) })
-        }
-    }
-
     /// Order-sensitive equality (two objects with the same members in another order differ);
     /// `.integer(1)` equals `.number(1.0)`, as in JSON.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {

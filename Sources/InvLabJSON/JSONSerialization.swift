@@ -52,27 +52,14 @@ extension JSONValue {
         return text.hasPrefix(".") ? "0" + text : text
     }
 
-    /// A JSON string literal with the mandatory escapes.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
+    /// A JSON string literal with the mandatory escapes (RFC 8259 section 7).
+    public static func quoted(_ text: String) -> String {
+        QuotedString.quoted(text) { scalar in
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
+            case "\u{08}": return "\\b"
+            case "\u{0C}": return "\\f"
+            default: return scalar.value < 0x20 ? QuotedString.hexEscape("\\u", scalar, digits: 4) : nil
             }
         }
-        return result + "\""
     }
 }
