@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "InvLabSpecTests", dependencies: ["InvLabSpec"]),
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
-        .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN"]),
+        .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON"]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
         // One target for every plugin module's tests, one sub-folder per module.

@@ -37,4 +37,16 @@ extension JSONValue: Decodable {
         default: return nil
         }
     }
+
+    /// A string's text, nil for other values.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The items of an array (empty for other values).
+    public var items: [JSONValue] {
+        if case .array(let items) = self { return items }
+        return []
+    }
 }

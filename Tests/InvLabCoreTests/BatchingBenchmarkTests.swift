@@ -1,4 +1,5 @@
 import Foundation
+import InvLabJSON
 import InvLabBench
 import InvLabCLI
 import InvLabNN
@@ -46,9 +47,9 @@ struct BatchingBenchCommandTests {
         let result = try run(["--json", "--only", "batching", "--batching-size", "8x8", "--batching-iterations", "2",
                               "--batching-models", "softmax,mlp"])
         #expect(result.status == 0)
-        let objects = result.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(objects.compactMap { $0["workload"] as? String } == ["batching-softmax", "batching-mlp"])
-        #expect(objects.allSatisfy { ($0["speedup_bound"] as? Double ?? 0) > 0 })
+        let objects = result.output.split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
+        #expect(objects.compactMap { $0["workload"]?.stringValue } == ["batching-softmax", "batching-mlp"])
+        #expect(objects.allSatisfy { ($0["speedup_bound"]?.doubleValue ?? 0) > 0 })
     }
 
     @Test("bad batching options exit 64 with a message", arguments: [

@@ -1,4 +1,5 @@
 import Foundation
+import InvLabJSON
 import Testing
 
 /// The PyTorch side of `scripts/batching_compare.py` (the README's batching comparison): its
@@ -11,12 +12,10 @@ struct ComparisonScriptTests {
         let result = try runScript("batching_compare.py", ["--torch-child", "--iterations", "2", "--size", "12x8",
                                                            "--models", "softmax", "mlp", "cnn"])
         #expect(result.status == 0)
-        let rows = result.output.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-        #expect(rows.compactMap { $0["model"] as? String } == ["softmax", "mlp", "cnn"])
+        let rows = result.output.split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
+        #expect(rows.compactMap { $0["model"]?.stringValue } == ["softmax", "mlp", "cnn"])
         for row in rows {
-            let batched = try #require(row["batched"] as? Double), sequential = try #require(row["sequential"] as? Double)
+            let batched = try #require(row["batched"]?.doubleValue), sequential = try #require(row["sequential"]?.doubleValue)
             #expect(batched > 0 && sequential > 0)
         }
     }

@@ -59,12 +59,19 @@ struct TFRecordFormatTests {
 /// `python3` can read TensorBoard event files with the `tensorboard` package.
 let tensorBoardReadable = pythonCanImport("tensorboard.backend.event_processing.event_accumulator")
 
+/// One TensorBoard run as the reader script prints it: scalar tag -> [[step, value]], image tag ->
+/// [[step, width, height, PNG byte count]].
+struct TensorBoardRun: Decodable {
+    var scalars: [String: [[Double]]]
+    var images: [String: [[Int]]]
+}
+
 @Suite("invlab run --tensorboard", .enabled(if: tensorBoardReadable,
                                              "python3 -m pip install tensorboard (make python-test-deps does) to run this check"))
 struct TensorBoardRunTests {
     /// Every TensorBoard run under `root` as TensorBoard reads it: run name -> scalar tag ->
     /// [(step, value)], and run name -> image tag -> [(step, width, height, PNG byte count)].
-    func readBack(_ root: URL) throws -> [String: Any] {
+    func readBack(_ root: URL) throws -> [String: TensorBoardRun] {
         let script = """
         import json, os, sys
         from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -82,7 +89,7 @@ struct TensorBoardRunTests {
         """
         let result = try runProcess("/usr/bin/env", ["python3", "-c", script, root.path])
         #expect(result.status == 0, "\(result.errors)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        return try JSONDecoder().decode([String: TensorBoardRun].self, from: Data(result.output.utf8))
     }
 
     @Test("a two-trial sweep: objective per step and the grid per trial run, metrics by trial index, read back by tensorboard")
@@ -104,8 +111,8 @@ struct TensorBoardRunTests {
         let runs = try readBack(logs.appendingPathComponent("run"))
         #expect(runs.keys.sorted() == ["trial_0000", "trial_0001", "trials"])
         for (trial, iterations) in [(0, 4), (1, 6)] {
-            let run = try #require(runs[String(format: "trial_%04d", trial)] as? [String: Any])
-            let scalars = try #require(run["scalars"] as? [String: [[Double]]])
+            let run = try #require(runs[String(format: "trial_%04d", trial)])
+            let scalars = run.scalars
             #expect(Set(scalars.keys).isSuperset(of: ["objective/mean", "objective/min", "objective/max",
                                                       "objective_terms/identity_loss", "objective_terms/total_variation"]), "\(scalars.keys)")
             let mean = try #require(scalars["objective/mean"])
@@ -120,14 +127,13 @@ struct TensorBoardRunTests {
                 .split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst(2).map { Double($0)! } }
             let expected = curves.map { $0[0] }.reduce(0, +) / Double(curves.count)
             #expect(abs(mean[0][1] - expected) < 1e-3 * max(1, abs(expected)), "\(mean[0][1]) vs \(expected)")
-            let images = try #require(run["images"] as? [String: [[Int]]])
+            let images = run.images
             let grid = try #require(images["grid"]?.first)
             let png = try PNGCodec.decode(Data(contentsOf: summary.directory.appendingPathComponent("trials/\(String(format: "%04d", trial))/grid.png")),
                                           path: "grid.png")
             #expect(grid[0] == trial && grid[1] == png.width && grid[2] == png.height && grid[3] > 100)
         }
-        let trials = try #require(runs["trials"] as? [String: Any])
-        let scalars = try #require(trials["scalars"] as? [String: [[Double]]])
+        let scalars = try #require(runs["trials"]).scalars
         for (trial, outcome) in summary.outcomes.enumerated() {
             let top1 = try #require(scalars["metrics/attack_top1"])
             #expect(top1[trial][0] == Double(trial))

@@ -1,5 +1,6 @@
 import Foundation
 import InvLabIO
+import InvLabJSON
 import InvLabNN
 import InvLabTensor
 import Testing
@@ -21,7 +22,7 @@ struct PyTorchInteropTests {
     /// `invlab_torch.build` reads.
     struct Model {
         var name: String
-        var spec: [String: Any]
+        var spec: JSONValue
         var inputShape: [Int]
         var classes: Int
         var architecture: Sequential
@@ -35,7 +36,7 @@ struct PyTorchInteropTests {
                   inputShape: [3, 16, 16], classes: 5,
                   architecture: ClassifierArchitectures.cnn(inputShape: [3, 16, 16], channels: [4, 6], batchNorm: true, hidden: [10], classes: 5)),
             // No batch norm: the engine runs conv + ReLU + max pool through its fused kernel.
-            Model(name: "cnn_fused", spec: ["type": "cnn", "channels": [3, 5], "kernel": 5, "hidden": [] as [Int]],
+            Model(name: "cnn_fused", spec: ["type": "cnn", "channels": [3, 5], "kernel": 5, "hidden": []],
                   inputShape: [1, 16, 12], classes: 4,
                   architecture: ClassifierArchitectures.cnn(inputShape: [1, 16, 12], channels: [3, 5], kernel: 5, hidden: [], classes: 4)),
             Model(name: "mlp", spec: ["type": "mlp", "hidden": [24, 16]], inputShape: [1, 16, 12], classes: 6,
@@ -84,11 +85,11 @@ struct PyTorchInteropTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
-        let entries: [[String: Any]] = Self.models.enumerated().map { index, model in
-            ["name": model.name, "spec": model.spec, "input_shape": model.inputShape, "classes": model.classes,
-             "batch": Self.batch, "seed": index + 1]
+        let entries: [JSONValue] = Self.models.enumerated().map { index, model in
+            ["name": .string(model.name), "spec": model.spec, "input_shape": .array(model.inputShape.map { .integer($0) }),
+             "classes": .integer(model.classes), "batch": .integer(Self.batch), "seed": .integer(index + 1)]
         }
-        try JSONSerialization.data(withJSONObject: ["models": entries]).write(to: file("config.json"))
+        try Data(JSONValue.object([("models", .array(entries))]).serialized().utf8).write(to: file("config.json"))
         var engineNetworks: [String: Network] = [:]
         for model in Self.models {
             let network = Self.engineNetwork(model)
