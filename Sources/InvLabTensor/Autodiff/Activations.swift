@@ -75,35 +75,36 @@ func stableSoftplus(_ x: Float) -> Float {
 extension Tensor {
     /// Softmax over the last axis.
     public static func softmaxLastAxis(_ x: Tensor) -> Tensor {
-        let n = x.shape.last ?? 1
-        return Tensor(shape: x.shape, unsafeUninitialized: { out in
-            x.withUnsafeBufferPointer { p in
-                for row in 0..<(x.count / Swift.max(n, 1)) {
-                    let base = row * n
-                    var peak = -Float.infinity
-                    for k in 0..<n { peak = Swift.max(peak, p[base + k]) }
-                    var total: Float = 0
-                    for k in 0..<n { let e = Foundation.exp(p[base + k] - peak); out[base + k] = e; total += e }
-                    let inverse = 1 / total
-                    for k in 0..<n { out[base + k] *= inverse }
-                }
-            }
-        })
+        mappingRows(x) { input, output in
+            let peak = input.max() ?? 0
+            var total: Float = 0
+            for k in input.indices { let e = Foundation.exp(input[k] - peak); output[k] = e; total += e }
+            let inverse = 1 / total
+            for k in output.indices { output[k] *= inverse }
+        }
     }
 
     /// log-softmax over the last axis.
     public static func logSoftmaxLastAxis(_ x: Tensor) -> Tensor {
-        let n = x.shape.last ?? 1
+        mappingRows(x) { input, output in
+            let peak = input.max() ?? 0
+            var total: Float = 0
+            for k in input.indices { total += Foundation.exp(input[k] - peak) }
+            let logTotal = peak + Foundation.log(total)
+            for k in input.indices { output[k] = input[k] - logTotal }
+        }
+    }
+
+    /// A tensor of `x`'s shape whose every row (last axis) `body` writes from the same row of
+    /// `x`; both slices have the same indices.
+    static func mappingRows(_ x: Tensor,
+                            _ body: (Slice<UnsafeBufferPointer<Float>>, inout Slice<UnsafeMutableBufferPointer<Float>>) -> Void) -> Tensor {
+        let n = Swift.max(x.shape.last ?? 1, 1)
         return Tensor(shape: x.shape, unsafeUninitialized: { out in
             x.withUnsafeBufferPointer { p in
-                for row in 0..<(x.count / Swift.max(n, 1)) {
-                    let base = row * n
-                    var peak = -Float.infinity
-                    for k in 0..<n { peak = Swift.max(peak, p[base + k]) }
-                    var total: Float = 0
-                    for k in 0..<n { total += Foundation.exp(p[base + k] - peak) }
-                    let logTotal = peak + Foundation.log(total)
-                    for k in 0..<n { out[base + k] = p[base + k] - logTotal }
+                for row in 0..<(x.count / n) {
+                    var output = out[(row * n)..<(row * n + n)]
+                    body(p[(row * n)..<(row * n + n)], &output)
                 }
             }
         })

@@ -37,23 +37,13 @@ enum DefenseTestKit {
 
     /// The defense written as `yaml` (a mapping with `type:`), at the spec path `defense`.
     static func build(_ yaml: String, registries: Registries? = nil, cache: SourceCache = SourceCache()) throws -> any DefensePlugin {
-        let registries = try registries ?? self.registries()
-        let node = try YAMLLoader().parse(yaml, file: file, cache: cache)
-        let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("defense"))
-        return try registries.defenses.build(reference, context: context(registries))
+        try PluginYAML.build(yaml, file: file, at: SpecPath.root.appending("defense"), kind: \.defenses, seed: seed, cache: cache,
+                             registries: try registries ?? self.registries())
     }
 
     /// The rendered diagnostics of building `yaml`, or a note that it built.
     static func diagnostics(_ yaml: String, registries: Registries? = nil) -> String {
-        let cache = SourceCache()
-        do {
-            _ = try build(yaml, registries: registries, cache: cache)
-            return "(built without error)"
-        } catch let error as SpecError {
-            return error.rendered(with: cache)
-        } catch {
-            return "unexpected error: \(error)"
-        }
+        PluginYAML.diagnostics { _ = try build(yaml, registries: registries, cache: $0) }
     }
 
     /// Data with the given sets (a private test set equal to the training set unless given).

@@ -38,11 +38,7 @@ final class CapturedProgress: @unchecked Sendable {
 enum GeneratorTestKit {
     /// The generator written as `yaml` (a mapping with `type:`), built with spec seed `seed`.
     static func build(_ yaml: String, seed: UInt64 = 11) throws -> any GeneratorPlugin {
-        let registries = try Builtins.registries()
-        let node = try YAMLLoader().parse(yaml, file: "generator.yaml", cache: SourceCache())
-        let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("attack").appending("generator"))
-        let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: seed, registries: registries)
-        return try registries.generators.build(reference, context: context)
+        try PluginYAML.build(yaml, file: "generator.yaml", at: SpecPath.root.appending("attack").appending("generator"), kind: \.generators, seed: seed)
     }
 
     /// `count` smooth images `count x channels x height x width` in [0.1, 0.9]: a bright blob

@@ -12,24 +12,12 @@ enum OptimizerTestKit {
 
     /// The plugin written as `yaml` (a mapping with `type:`), at `attack.optimizer`.
     static func build(_ yaml: String, cache: SourceCache = SourceCache()) throws -> any OptimizerPlugin {
-        let registries = try Builtins.registries()
-        let node = try YAMLLoader().parse(yaml, file: file, cache: cache)
-        let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("attack").appending("optimizer"))
-        let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: 7, registries: registries)
-        return try registries.optimizers.build(reference, context: context)
+        try PluginYAML.build(yaml, file: file, at: SpecPath.root.appending("attack").appending("optimizer"), kind: \.optimizers, cache: cache)
     }
 
     /// The rendered diagnostics of building `yaml`, or a note that it built.
     static func diagnostics(_ yaml: String) -> String {
-        let cache = SourceCache()
-        do {
-            _ = try build(yaml, cache: cache)
-            return "(built without error)"
-        } catch let error as SpecError {
-            return error.rendered(with: cache)
-        } catch {
-            return "unexpected error: \(error)"
-        }
+        PluginYAML.diagnostics { _ = try build(yaml, cache: $0) }
     }
 
     /// Runs `steps` updates of the plugin's optimizer on the 1-D quadratic

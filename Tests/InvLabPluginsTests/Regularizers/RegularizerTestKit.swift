@@ -10,24 +10,13 @@ enum RegularizerTestKit {
     /// The regularizer written as `yaml` (a mapping with `type:`), built with spec seed `seed`.
     static func build(_ yaml: String, seed: UInt64 = 5, cache: SourceCache = SourceCache(),
                       registries: Registries? = nil) throws -> any RegularizerPlugin {
-        let registries = try registries ?? Builtins.registries()
-        let node = try YAMLLoader().parse(yaml, file: "regularizer.yaml", cache: cache)
-        let reference = try decode(PluginNode.self, from: node, at: SpecPath.root.appending("attack").appending("regularizers").appending(index: 0))
-        let context = BuildContext(specDirectory: URL(fileURLWithPath: "/tmp"), seed: seed, registries: registries)
-        return try registries.regularizers.build(reference, context: context)
+        try PluginYAML.build(yaml, file: "regularizer.yaml", at: SpecPath.root.appending("attack").appending("regularizers").appending(index: 0),
+                             kind: \.regularizers, seed: seed, cache: cache, registries: registries)
     }
 
     /// The rendered diagnostics of building `yaml`, or a note that it built.
     static func diagnostics(_ yaml: String) -> String {
-        let cache = SourceCache()
-        do {
-            _ = try build(yaml, cache: cache)
-            return "(built without error)"
-        } catch let error as SpecError {
-            return error.rendered(with: cache)
-        } catch {
-            return "unexpected error: \(error)"
-        }
+        PluginYAML.diagnostics { _ = try build(yaml, cache: $0) }
     }
 
     /// Experiment data with `publicImages` as the public split (and two dummy private images).
