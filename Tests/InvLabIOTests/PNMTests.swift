@@ -29,52 +29,39 @@ struct PNMTests {
         #expect(deep.pixels == [1, Float(0x8000) / 65535])
     }
 
-    @Test("payload too long, too short, samples above maxval")
-    func strictPayload() {
-        let header = ascii("P5\n92 112\n255\n")
-        expectError("data/orl/s1/1.pgm: PGM pixel payload is 10317 bytes, expected 92*112*1 = 10304") {
-            _ = try PNMCodec.decode(Data(header + [UInt8](repeating: 7, count: 10_317)), path: "data/orl/s1/1.pgm")
-        }
-        expectError("t.pgm: PGM pixel payload is 100 bytes, expected 92*112*1 = 10304") {
-            _ = try PNMCodec.decode(Data(header + [UInt8](repeating: 7, count: 100)), path: "t.pgm")
-        }
-        expectError("t.ppm: PPM pixel payload is 5 bytes, expected 1*1*3*2 = 6") {
-            _ = try PNMCodec.decode(Data(ascii("P6 1 1 1000\n") + [0, 0, 0, 0, 0]), path: "t.ppm")
-        }
-        expectError("m.pgm: PGM sample 1 is 200, above maxval 100") {
-            _ = try PNMCodec.decode(Data(ascii("P5 2 1 100\n") + [50, 200]), path: "m.pgm")
-        }
-    }
+    /// An ORL-sized binary PGM header (92 x 112, maxval 255).
+    static let pgmHeader = ascii("P5\n92 112\n255\n")
 
-    @Test("malformed headers")
-    func badHeaders() {
-        expectError("x.pgm: not a PGM/PPM file: magic bytes are [50 37], expected P2, P3, P5 or P6") {
-            _ = try PNMCodec.decode(Data(ascii("P7 1 1 255\n")), path: "x.pgm")
-        }
-        expectError("x.pgm: PGM header ends early, expected the maxval") {
-            _ = try PNMCodec.decode(Data(ascii("P5 1 1")), path: "x.pgm")
-        }
-        expectError("x.pgm: PGM header has 'a' where the height should be") {
-            _ = try PNMCodec.decode(Data(ascii("P5 1 a 255\n")), path: "x.pgm")
-        }
-        expectError("x.pgm: PGM maxval is 70000, expected 1...65535") {
-            _ = try PNMCodec.decode(Data(ascii("P5 1 1 70000\n")), path: "x.pgm")
-        }
-        expectError("x.pgm: PGM width has more than 9 digits") {
-            _ = try PNMCodec.decode(Data(ascii("P5 99999999999 1 255\n")), path: "x.pgm")
-        }
-        expectError("x.pgm: image size 20000x1 exceeds the limit of 16384 pixels per side") {
-            _ = try PNMCodec.decode(Data(ascii("P5 20000 1 255\n")), path: "x.pgm")
-        }
-        expectError("x.pgm: image size 0x5 is empty, expected positive width and height") {
-            _ = try PNMCodec.decode(Data(ascii("P5 0 5 255\n")), path: "x.pgm")
-        }
-        expectError("x.pgm: PGM has 3 samples, expected 2*2*1 = 4") {
-            _ = try PNMCodec.decode(Data(ascii("P2 2 2 255 1 2 3")), path: "x.pgm")
-        }
-        expectError("x.pgm: PGM has data after its 1 samples, at byte 13") {
-            _ = try PNMCodec.decode(Data(ascii("P2 1 1 255 1 2")), path: "x.pgm")
-        }
+    @Test("malformed headers, payloads too long or too short, samples above maxval: the exact message", arguments: [
+        ("data/orl/s1/1.pgm: PGM pixel payload is 10317 bytes, expected 92*112*1 = 10304",
+         Data(PNMTests.pgmHeader + [UInt8](repeating: 7, count: 10_317)), "data/orl/s1/1.pgm"),
+        ("t.pgm: PGM pixel payload is 100 bytes, expected 92*112*1 = 10304",
+         Data(PNMTests.pgmHeader + [UInt8](repeating: 7, count: 100)), "t.pgm"),
+        ("t.ppm: PPM pixel payload is 5 bytes, expected 1*1*3*2 = 6",
+         Data(ascii("P6 1 1 1000\n") + [0, 0, 0, 0, 0]), "t.ppm"),
+        ("m.pgm: PGM sample 1 is 200, above maxval 100",
+         Data(ascii("P5 2 1 100\n") + [50, 200]), "m.pgm"),
+        ("x.pgm: not a PGM/PPM file: magic bytes are [50 37], expected P2, P3, P5 or P6",
+         Data(ascii("P7 1 1 255\n")), "x.pgm"),
+        ("x.pgm: PGM header ends early, expected the maxval",
+         Data(ascii("P5 1 1")), "x.pgm"),
+        ("x.pgm: PGM header has 'a' where the height should be",
+         Data(ascii("P5 1 a 255\n")), "x.pgm"),
+        ("x.pgm: PGM maxval is 70000, expected 1...65535",
+         Data(ascii("P5 1 1 70000\n")), "x.pgm"),
+        ("x.pgm: PGM width has more than 9 digits",
+         Data(ascii("P5 99999999999 1 255\n")), "x.pgm"),
+        ("x.pgm: image size 20000x1 exceeds the limit of 16384 pixels per side",
+         Data(ascii("P5 20000 1 255\n")), "x.pgm"),
+        ("x.pgm: image size 0x5 is empty, expected positive width and height",
+         Data(ascii("P5 0 5 255\n")), "x.pgm"),
+        ("x.pgm: PGM has 3 samples, expected 2*2*1 = 4",
+         Data(ascii("P2 2 2 255 1 2 3")), "x.pgm"),
+        ("x.pgm: PGM has data after its 1 samples, at byte 13",
+         Data(ascii("P2 1 1 255 1 2")), "x.pgm"),
+    ] as [(String, Data, String)])
+    func malformed(message: String, data: Data, path: String) {
+        expectError(message) { _ = try PNMCodec.decode(data, path: path) }
     }
 
     @Test("write then read back (grey and colour)")
