@@ -64,13 +64,14 @@ public struct AttackAccuracyMetric: MetricPlugin {
                      presentation: ColumnPresentation(plot: .none, summary: true))]
           + judgeNames.flatMap { name in [
             MetricColumn("attack_top1_\(name)", "Top-1 success as judge '\(name)' alone sees it (valid or not).", perIdentity: true,
-                     presentation: ColumnPresentation(plot: .panels([.judges]), interval: true)),
+                     presentation: ColumnPresentation(plot: .panels([.judges]), interval: true,
+                                                      judge: JudgeColumn(judge: name, heading: "attack_top1", rank: 1))),
             MetricColumn("attack_top\(k)_\(name)", "Top-\(k) success as judge '\(name)' alone sees it.", perIdentity: true,
-                     presentation: .tableOnly),
+                     presentation: .tableOnly(judge: JudgeColumn(judge: name))),
             MetricColumn("attack_top1_all_attempts_\(name)", "Top-1 success of judge '\(name)' averaged over every attempt.", perIdentity: true,
-                     presentation: .tableOnly),
+                     presentation: .tableOnly(judge: JudgeColumn(judge: name))),
             MetricColumn("valid_\(name)", "1 when judge '\(name)' passed this trial's validity tests, else 0.", perIdentity: false,
-                     presentation: .tableOnly),
+                     presentation: .tableOnly(judge: JudgeColumn(judge: name, heading: "valid", rank: 5, flag: true))),
           ] }
     }
 

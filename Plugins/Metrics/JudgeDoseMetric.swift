@@ -49,12 +49,12 @@ public struct JudgeDoseMetric: MetricPlugin {
                       perIdentity: true)]
             + judgeNames.map { MetricColumn("dose_top1_\($0)", "Top-1 of judge '\($0)' on clean images moved as far toward the target as each reconstruction.",
                                             perIdentity: true,
-                     presentation: .tableOnly) }
+                     presentation: .tableOnly(judge: JudgeColumn(judge: $0, heading: "dose_top1", rank: 6))) }
             + judgeNames.flatMap { name in alphas.map { alpha in
                 MetricColumn("dose_\(name)_\(Self.percent(alpha))",
                              "Top-1 of judge '\(name)' on clean images \(Self.percent(alpha)) % of the way from the start to the target's mean face.",
                              perIdentity: false,
-                     presentation: .tableOnly)
+                     presentation: .tableOnly(judge: JudgeColumn(judge: name)))
             } }
     }
 

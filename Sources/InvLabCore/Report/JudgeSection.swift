@@ -4,20 +4,27 @@ import InvLabSpec
 /// The report's "Judges" section: who decided attack success, and how each judge did on its
 /// validity tests in every trial (pasted-perturbation transfer, clean accuracy, dose).
 enum JudgeSection {
-    /// Column prefixes that belong to one judge (`<prefix>…_<judge name>`).
-    static let perJudgePrefixes = ["attack_top", "transfer_", "judge_accuracy_", "valid_", "dose_top1_"]
-
     /// The judge names recorded in run.json (`judges[].name`), in panel order.
     static func names(_ run: RunFiles) -> [String] {
         guard case .array(let judges)? = run.info["judges"] else { return [] }
         return judges.compactMap { $0["name"]?.text }
     }
 
-    /// True for a column that the Judges section shows instead of the results table.
-    static func isPerJudge(_ column: String, names: [String]) -> Bool {
-        if column.hasPrefix("dose_") && names.contains(where: { column.hasPrefix("dose_\($0)_") }) { return true }
-        let base = column.hasSuffix("_std") ? String(column.dropLast(4)) : column
-        return names.contains { name in base.hasSuffix("_" + name) && perJudgePrefixes.contains { base.hasPrefix($0) } }
+    /// True for a column that holds one judge's figure (its metric declares it): the Judges
+    /// section shows it instead of the results table.
+    static func isPerJudge(_ column: String, in columns: ResultColumns) -> Bool {
+        columns.presentation[column]?.judge != nil
+    }
+
+    /// The Judges table's headings, by rank, each with the judge columns under it.
+    static func headings(_ columns: ResultColumns) -> [(heading: String, cells: [String: (column: String, cell: JudgeColumn)])] {
+        var byHeading: [String: [String: (column: String, cell: JudgeColumn)]] = [:], ranks: [String: Int] = [:]
+        for column in columns.metricColumns {
+            guard let cell = columns.presentation[column]?.judge, let heading = cell.heading else { continue }
+            byHeading[heading, default: [:]][cell.judge] = (column, cell)
+            ranks[heading] = min(ranks[heading] ?? cell.rank, cell.rank)
+        }
+        return byHeading.keys.sorted { (ranks[$0]!, $0) < (ranks[$1]!, $1) }.map { ($0, byHeading[$0]!) }
     }
 
     static func html(_ run: RunFiles) -> String {
@@ -40,19 +47,22 @@ enum JudgeSection {
         out += HTML.keyValues(describe)
         let valid = JudgeConsensus.runValidJudges(run.outcomes)
         out += "<p>Valid in every trial, and so deciding the headline: <strong>\(valid.isEmpty ? "no judge (the headline is missing)" : HTML.escape(valid.joined(separator: ", ")))</strong>.</p>\n"
-        let columns = ["judge", "attack_top1", "transfer", "transfer_control", "judge_accuracy", "valid", "dose_top1"]
+        let headings = headings(run.columns)
         for outcome in run.outcomes.sorted(by: { $0.index < $1.index }) where outcome.status == .completed {
             let sweep = outcome.sweep.map { "\($0.key) = \($0.text)" }.joined(separator: ", ")
             out += "<h3>Trial \(outcome.index)\(sweep.isEmpty ? "" : ": " + HTML.escape(sweep))</h3>\n"
-            let chance = outcome.values["transfer_chance"].map { " (chance \(HTML.number($0)))" } ?? ""
+            let titles = headings.map { heading, cells in
+                let chance = cells.values.lazy.compactMap(\.cell.chance).first.flatMap { outcome.values[$0] }
+                return heading + (chance.map { " (chance \(HTML.number($0)))" } ?? "")
+            }
             let rows = names.map { name -> [String] in
-                [name] + ["attack_top1_", "transfer_", "transfer_control_", "judge_accuracy_", "valid_", "dose_top1_"].map { prefix in
-                    guard let value = outcome.values[prefix + name] else { return "" }
-                    if prefix == "valid_" { return value == 1 ? "yes" : (value == 0 ? "NO" : "") }
+                [name] + headings.map { _, cells in
+                    guard let (column, cell) = cells[name], let value = outcome.values[column] else { return "" }
+                    if cell.flag { return value == 1 ? "yes" : (value == 0 ? "NO" : "") }
                     return HTML.number(value)
                 }
             }
-            out += HTML.table(TextTable(columns: columns.map { $0 == "transfer" ? "transfer" + chance : $0 }, rows: rows), className: "judges")
+            out += HTML.table(TextTable(columns: ["judge"] + titles, rows: rows), className: "judges")
         }
         return out
     }

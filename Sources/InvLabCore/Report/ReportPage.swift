@@ -111,23 +111,22 @@ struct ReportPage {
 
     private func results() -> String {
         guard !run.outcomes.isEmpty else { return "<p>No trial has been recorded yet.</p>\n" }
-        let judges = JudgeSection.names(run)
         var out = ""
         if let pooled {
             let derived = { (column: String) in
                 column.hasSuffix("_seed_std") || column.hasSuffix("_wilson_ci_low") || column.hasSuffix("_wilson_ci_high")
             }
             var table = ReportTables.summary(pooled.outcomes, columns: pooled.columns,
-                                             excluding: { derived($0) || JudgeSection.isPerJudge($0, names: judges) })
+                                             excluding: { derived($0) || JudgeSection.isPerJudge($0, in: pooled.columns) })
             table.columns[0] = "point"
             out += "<h3>Pooled over seeds</h3>\n" + HTML.table(table, className: "results")
             out += "<p>One row per sweep point: the mean over the seeds with the 95 % t-interval of that mean over the seeds in brackets (the column <code>seeds</code> counts them). Standard deviations over seeds and, for rates, the Wilson interval over the attacked identities of all seeds: <code>results_pooled.csv</code>.</p>\n<h3>Per seed</h3>\n"
         }
-        out += HTML.table(ReportTables.summary(run.outcomes, columns: run.columns, excluding: { JudgeSection.isPerJudge($0, names: judges) }),
+        out += HTML.table(ReportTables.summary(run.outcomes, columns: run.columns, excluding: { JudgeSection.isPerJudge($0, in: run.columns) }),
                              className: "results")
         out += "<p>Rates over the attacked identities show their 95 % Wilson interval in brackets; other per-identity metrics the mean &plusmn; standard deviation over the attacked identities. Full precision: <code>results.csv</code>, per identity: <code>targets.csv</code>.</p>\n"
         let described = run.columns.metricColumns.filter {
-            !ReportTables.isStd($0, run.columns) && descriptions[$0] != nil && !JudgeSection.isPerJudge($0, names: judges)
+            !ReportTables.isStd($0, run.columns) && descriptions[$0] != nil && !JudgeSection.isPerJudge($0, in: run.columns)
         }
         if !described.isEmpty {
             out += "<dl class=\"columns\">\n" + described.map { "<dt>\(HTML.escape($0))</dt><dd>\(HTML.escape(descriptions[$0]!))</dd>" }.joined(separator: "\n") + "\n</dl>\n"

@@ -39,6 +39,43 @@ public enum PlotPlacement: Codable, Sendable, Equatable {
     case none
 }
 
+/// A column that holds one judge's figure: the report's Judges section shows it in that judge's
+/// row under `heading` (nil: in no column there), and the report's results table leaves it out.
+public struct JudgeColumn: Codable, Sendable, Equatable {
+    /// The judge's name in the panel.
+    public var judge: String
+    /// The Judges table's column heading (columns of every judge with the same heading share it).
+    public var heading: String?
+    /// Headings are ordered by increasing rank.
+    public var rank: Int
+    /// A 0/1 flag, shown as yes / NO.
+    public var flag: Bool
+    /// A column whose value the heading shows as its chance level, "(chance x)".
+    public var chance: String?
+
+    public init(judge: String, heading: String? = nil, rank: Int = 0, flag: Bool = false, chance: String? = nil) {
+        self.judge = judge
+        self.heading = heading
+        self.rank = rank
+        self.flag = flag
+        self.chance = chance
+    }
+
+    /// The same judge, in no column of the Judges table (derived columns such as `_std`).
+    public var hidden: JudgeColumn { JudgeColumn(judge: judge) }
+
+    var json: JSONValue {
+        .object([("judge", .string(judge)), ("heading", heading.map { .string($0) } ?? .null), ("rank", .integer(rank)),
+                 ("flag", .bool(flag)), ("chance", chance.map { .string($0) } ?? .null)])
+    }
+
+    init?(_ record: JSONValue?) {
+        guard let judge = record?["judge"]?.stringValue else { return nil }
+        self.init(judge: judge, heading: record?["heading"]?.stringValue, rank: Int(record?["rank"]?.doubleValue ?? 0),
+                  flag: record?["flag"] == .bool(true), chance: record?["chance"]?.stringValue)
+    }
+}
+
 /// How a result column is shown besides the tables: the column declares it (in its metric), and
 /// the plots, the terminal summary and the report derive from it; no column list is kept elsewhere.
 public struct ColumnPresentation: Codable, Sendable, Equatable {
@@ -50,13 +87,20 @@ public struct ColumnPresentation: Codable, Sendable, Equatable {
     /// A rate over the attacked identities (per-identity values in [0, 1]): the tables add its
     /// 95 % Wilson interval as `<name>_ci_low` and `<name>_ci_high`.
     public var interval: Bool
+    /// The judge whose figure the column holds (nil: a column of the whole panel or trial).
+    public var judge: JudgeColumn?
 
-    public init(plot: PlotPlacement = .own, summary: Bool = false, headlineRank: Int? = nil, interval: Bool = false) {
+    public init(plot: PlotPlacement = .own, summary: Bool = false, headlineRank: Int? = nil, interval: Bool = false,
+                judge: JudgeColumn? = nil) {
         self.plot = plot
         self.summary = summary
         self.headlineRank = headlineRank
         self.interval = interval
+        self.judge = judge
     }
+
+    /// A column only the tables show, holding judge `judge`'s figure.
+    public static func tableOnly(judge: JudgeColumn) -> ColumnPresentation { ColumnPresentation(plot: .none, judge: judge) }
 
     /// A plotted-alone column that neither the summary nor the headline shows (the default).
     public static let plain = ColumnPresentation()
@@ -67,7 +111,7 @@ public struct ColumnPresentation: Codable, Sendable, Equatable {
 /// The declared columns as run.json records them (`columns`), so that `invlab report` rebuilds
 /// plots, summaries and descriptions from the run's files alone.
 public enum ColumnRecords {
-    /// `{name: {description, plot, summary, headline_rank}}` for every metric column.
+    /// `{name: {description, plot, summary, headline_rank[, judge]}}` for every metric column.
     public static func json(_ columns: ResultColumns) -> JSONValue {
         .object(columns.metricColumns.map { name in
             let presentation = columns.presentation(of: name)
@@ -79,10 +123,12 @@ public enum ColumnRecords {
                 plot = .array(panels.map { .object([("title", .string($0.title)), ("y_label", .string($0.yLabel)),
                                                     ("unit_interval", .bool($0.unitInterval)), ("rank", .integer($0.rank))]) })
             }
-            return (name, .object([
+            var record: [(key: String, value: JSONValue)] = [
                 ("description", .string(columns.descriptions[name] ?? "")), ("plot", plot), ("summary", .bool(presentation.summary)),
                 ("headline_rank", presentation.headlineRank.map { .integer($0) } ?? .null),
-            ]))
+            ]
+            if let judge = presentation.judge { record.append(("judge", judge.json)) }
+            return (name, .object(record))
         })
     }
 
@@ -105,6 +151,7 @@ public enum ColumnRecords {
             }
             if case .bool(let flag)? = record["summary"] { item.summary = flag }
             if let rank = record["headline_rank"]?.doubleValue { item.headlineRank = Int(rank) }
+            item.judge = JudgeColumn(record["judge"])
             presentation[name] = item
         }
         return (descriptions, presentation)

@@ -15,7 +15,7 @@ public enum MetricAggregation {
                     all.append(column.name + "_std")
                     perIdentity.append(column.name)
                     descriptions[column.name + "_std"] = "Standard deviation over attacked identities of \(column.name)."
-                    presentation[column.name + "_std"] = .tableOnly
+                    presentation[column.name + "_std"] = ColumnPresentation(plot: .none, judge: column.presentation.judge?.hidden)
                     if column.presentation.interval {
                         for (suffix, bound) in [("_ci_low", "lower"), ("_ci_high", "upper")] {
                             all.append(column.name + suffix)

@@ -42,7 +42,8 @@ enum ReportTestKit {
     /// A run directory as the runner leaves it: run.json, results.* and per-trial artifacts.
     @discardableResult
     static func writeRun(at url: URL, outcomes: [TrialOutcome], columns: ResultColumns = columns, status: String = "completed",
-                         synthetic: Bool? = true, images: Bool = true, description: String = "Figure 5 of the article, small.") throws -> RunDirectory {
+                         synthetic: Bool? = true, images: Bool = true, description: String = "Figure 5 of the article, small.",
+                         extraInfo: [(key: String, value: JSONValue)] = []) throws -> RunDirectory {
         let directory = try RunDirectory(url: url, columns: columns, specHash: "abc123", resume: false, force: false)
         var info: [(key: String, value: JSONValue)] = [
             ("name", "tiny-lambda"), ("spec_file", "specs/tiny.yaml"), ("spec_hash", "abc123"), ("seed", 7), ("trials", 3),
@@ -60,7 +61,7 @@ enum ReportTestKit {
         } else {
             info.append(("data_split", .null))
         }
-        try directory.writeRunInfo(info)
+        try directory.writeRunInfo(info + extraInfo)
         for outcome in outcomes {
             try directory.record(outcome)
             if images && outcome.status == .completed { try writeArtifacts(outcome.index, directory: directory) }

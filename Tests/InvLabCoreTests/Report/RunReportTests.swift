@@ -39,6 +39,35 @@ import Testing
         #expect(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=") && !html.contains("url("))
     }
 
+    @Test("the Judges section is built from the columns' declarations: headings by rank, flags as yes/NO, the chance level")
+    func judgesSectionFromDeclaredColumns() throws {
+        let url = try ReportTestKit.temporaryDirectory("judges")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var columns = ReportTestKit.columns
+        for name in ["a", "b"] {
+            columns.metricColumns += ["sharpness_\(name)", "passed_\(name)", "hidden_\(name)"]
+            columns.presentation["sharpness_\(name)"] = .tableOnly(judge: JudgeColumn(judge: name, heading: "sharpness", rank: 1, chance: "floor"))
+            columns.presentation["passed_\(name)"] = .tableOnly(judge: JudgeColumn(judge: name, heading: "passed", rank: 2, flag: true))
+            columns.presentation["hidden_\(name)"] = .tableOnly(judge: JudgeColumn(judge: name))
+        }
+        columns.metricColumns.append("floor")
+        let outcomes = ReportTestKit.lambdaOutcomes([0]).map { outcome -> TrialOutcome in
+            var outcome = outcome
+            outcome.values.merge(["sharpness_a": 0.25, "sharpness_b": 0.5, "passed_a": 1, "passed_b": 0, "hidden_a": 9, "hidden_b": 9,
+                                  "floor": 0.125]) { $1 }
+            return outcome
+        }
+        try ReportTestKit.writeRun(at: url, outcomes: outcomes, columns: columns,
+                                   extraInfo: [("judges", [["name": "a"], ["name": "b"]])])
+        try RunReport.build(runDirectory: url)
+        let html = try ReportTestKit.read(url, "report.html")
+        #expect(html.contains("<tr><th>judge</th><th>sharpness (chance 0.125)</th><th>passed</th></tr>"), "\(html)")
+        #expect(html.contains("<tr><td>a</td><td class=\"num\">0.25</td><td>yes</td></tr>"))
+        #expect(html.contains("<tr><td>b</td><td class=\"num\">0.5</td><td>NO</td></tr>"))
+        // Judge columns stay out of the results table; the panel-wide column stays in it.
+        #expect(!html.contains("<th>sharpness_a</th>") && !html.contains("<th>hidden_b</th>") && html.contains("<th>floor</th>"))
+    }
+
     @Test func rebuildingGivesIdenticalBytesAndTheRunnersTables() throws {
         let url = try ReportTestKit.temporaryDirectory("rebuild")
         defer { try? FileManager.default.removeItem(at: url) }
