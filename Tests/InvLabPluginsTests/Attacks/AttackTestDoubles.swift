@@ -50,10 +50,7 @@ struct AttackTestMomentum: OptimizerPlugin {
 /// `R(x) = ||x - a||^2` with `a` the mean public face, learnt in `prepare`: without `prepare`
 /// the penalty is NaN, so an attack that forgets to prepare fails loudly.
 struct AttackTestAnchorPrior: RegularizerPlugin {
-    struct Configuration: SpecConfig {
-        var weight = 1.0
-        static var fields: [SpecField<Self>] { [SpecField("weight", \.weight, doc: "Multiplier.", range: 0...)] }
-    }
+    typealias Configuration = WeightOnlyConfiguration
     static let id = "anchor"
     static let summary = "Test double: squared distance to the mean public face."
     static let example = "type: anchor"
@@ -69,10 +66,7 @@ struct AttackTestAnchorPrior: RegularizerPlugin {
 
 /// `R(z) = ||z||^2` on latents (zero in pixel space): a latent-norm prior.
 struct AttackTestLatentNorm: RegularizerPlugin {
-    struct Configuration: SpecConfig {
-        var weight = 1.0
-        static var fields: [SpecField<Self>] { [SpecField("weight", \.weight, doc: "Multiplier.", range: 0...)] }
-    }
+    typealias Configuration = WeightOnlyConfiguration
     static let id = "latent_norm"
     static let summary = "Test double: squared latent norm."
     static let example = "type: latent_norm"
@@ -85,10 +79,7 @@ struct AttackTestLatentNorm: RegularizerPlugin {
 
 /// `R(x) = sum sqrt(x)`: finite at x = 0 but with an infinite gradient there.
 struct AttackTestSquareRootPrior: RegularizerPlugin {
-    struct Configuration: SpecConfig {
-        var weight = 1.0
-        static var fields: [SpecField<Self>] { [SpecField("weight", \.weight, doc: "Multiplier.", range: 0...)] }
-    }
+    typealias Configuration = WeightOnlyConfiguration
     static let id = "square_root"
     static let summary = "Test double: sum of square roots of the pixels."
     static let example = "type: square_root"
@@ -215,4 +206,10 @@ final class CountingModel: PublishedModel, @unchecked Sendable {
 struct AttackTestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The one key of the regularizer test doubles: a weight (default 1).
+struct WeightOnlyConfiguration: SpecConfig {
+    var weight = 1.0
+    static var fields: [SpecField<Self>] { [SpecField("weight", \.weight, doc: "Multiplier.", range: 0...)] }
 }
