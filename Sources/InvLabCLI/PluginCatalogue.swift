@@ -10,10 +10,10 @@ public enum PluginCatalogue {
         for current in PluginKind.allCases where kind == nil || kind == current {
             let descriptors = registries.descriptors(of: current)
             guard !descriptors.isEmpty else { continue }
-            lines.append("### \(current.plural.prefix(1).uppercased() + current.plural.dropFirst())")
+            lines.append("## \(current.plural.prefix(1).uppercased() + current.plural.dropFirst())")
             lines.append("")
             for descriptor in descriptors {
-                lines.append("#### `\(descriptor.id)`")
+                lines.append("### `\(descriptor.id)`")
                 lines.append("")
                 lines.append(descriptor.summary + " _(module \(descriptor.module))_")
                 lines.append("")

@@ -65,6 +65,21 @@ struct SeedsTests {
         #expect(try fixture.diagnostics(overrides: testCase.overrides) == testCase.expected, "\(testCase.name)")
     }
 
+    @Test("inherit: a child's sweep replaces its parent's (3 trials, not 3 x 3); a child without one inherits it")
+    func childSweepReplacesParentSweep() throws {
+        let fixture = try SpecFixture(files: [
+            "parent.yaml": tinySpec + "sweep:\n  attack.iterations: [2, 3, 4]\n",
+            "child.yaml": "inherit: parent.yaml\nsweep:\n  attack.optimizer.lr: [0.1, 0.2, 0.3]\n",
+            "plain.yaml": "inherit: parent.yaml\nname: plain\n",
+        ])
+        defer { fixture.remove() }
+        let child = try fixture.load("child.yaml")
+        #expect(child.trials.count == 3)
+        #expect(child.trials.map { $0.assignments.map(\.path.description) } == Array(repeating: ["attack.optimizer.lr"], count: 3),
+                "only the child's sweep: \(child.trials)")
+        #expect(try fixture.load("plain.yaml").trials.count == 3)
+    }
+
     @Test("seeds: [1, 2] with a 2-point sweep runs 4 trials and pools them into 2 rows")
     func pooledTable() throws {
         let fixture = try SpecFixture(files: ["spec.yaml": noSeedsSpec + "seeds: [1, 2]\n"])

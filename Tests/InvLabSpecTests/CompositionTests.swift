@@ -49,6 +49,11 @@ struct CompositionTests {
         ("{p: {lr: 1}}", "{p: {type: sgd}}", "{p: {lr: 1, type: sgd}}"),
         ("{d: {type: mid}}", "{d: null}", "{d: null}"),
         ("{s: 1}", "{s: {x: 1}}", "{s: {x: 1}}"),
+        // A child's top-level sweep replaces the parent's whole sweep; without one it inherits it.
+        ("{sweep: {a: [1, 2, 3]}}", "{sweep: {b: [4, 5, 6]}}", "{sweep: {b: [4, 5, 6]}}"),
+        ("{sweep: {a: [1, 2, 3]}, x: 1}", "{x: 2}", "{sweep: {a: [1, 2, 3]}, x: 2}"),
+        // Only the top-level key: a nested mapping that happens to be called sweep merges.
+        ("{n: {sweep: {a: 1}}}", "{n: {sweep: {b: 2}}}", "{n: {sweep: {a: 1, b: 2}}}"),
     ])
     func mergeSpecRules(base: String, child: String, expected: String) throws {
         #expect(mergeSpec(try parseYAML(child), onto: try parseYAML(base)) == (try parseYAML(expected)))
