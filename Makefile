@@ -61,7 +61,7 @@ fuzz: setup
 bench: setup build
 	$(INVLAB) bench
 
-# Regenerates the README's plugin catalogue section from the registries.
+# Regenerates the plugin catalogue (docs/catalogue.md) from the registries.
 catalogue: build
 	./scripts/update_catalogue.sh
 

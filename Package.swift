@@ -24,9 +24,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "invlab", targets: ["invlab"]),
-        // Depend on this product to write your own plugin module and build an `invlab` that has it.
+        // Depend on this product to write your own plugin module and build an `invlab` that has it
+        // (docs/extending.md). The plugin modules are part of it, so that a new plugin can reuse
+        // their public building blocks (e.g. InvLabDefenses' DefendedOutputModel).
         .library(name: "InversionLab", targets: [
-            "InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN", "InvLabCore", "InvLabBuiltins", "InvLabCLI",
+            "InvLabJSON", "InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN", "InvLabCore", "InvLabBuiltins", "InvLabCLI",
+            "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers", "InvLabOptimizers",
+            "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabJudges", "InvLabDummyRecognizer",
         ]),
     ],
     dependencies: [

@@ -13,7 +13,7 @@ public enum InvLabJudgesModule {
 }
 
 /// The judge panel used when a spec has no `judges:` list: four judges chosen to fail
-/// differently (see the README, "Judging attack success"): the evaluator itself; a PGD
+/// differently (see docs/results.md, "Judging attack success"): the evaluator itself; a PGD
 /// adversarially trained copy of its architecture (Madry et al. 2018; features that resist
 /// transferred perturbations); a ResNet at half resolution (another architecture family and
 /// input size); Fisherfaces (no gradients shared with any network).

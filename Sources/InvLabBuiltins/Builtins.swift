@@ -13,7 +13,7 @@ import InvLabRegularizers
 /// The plugin modules that ship with InversionLab, registered into one `Registries` value.
 ///
 /// A team that adds a module builds its own `invlab` by calling this and then its module's
-/// `register(into:)` (see README, "Add a defense").
+/// `register(into:)` (see docs/extending.md).
 public enum Builtins {
     /// Every built-in plugin. Throws `RegistrationError` if two modules claim one id.
     public static func registries() throws -> Registries {

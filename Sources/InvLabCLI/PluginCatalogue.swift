@@ -1,7 +1,7 @@
 import Foundation
 import InvLabCore
 
-/// The plugin catalogue, as terminal text or as the README's Markdown section.
+/// The plugin catalogue, as terminal text or as the Markdown of docs/catalogue.md.
 public enum PluginCatalogue {
     /// Markdown: a heading per kind, a sub-heading per plugin, its summary, documentation, a key
     /// table and its example.

@@ -11,13 +11,13 @@ struct PluginsCommand: ParsableCommand {
         Examples:
           invlab plugins
           invlab plugins --kind defense
-          invlab plugins --markdown > catalogue.md     # the README's plugin catalogue
+          invlab plugins --markdown > catalogue.md     # the plugin catalogue of docs/catalogue.md
         """)
 
     @Option(help: "Only this kind: \(PluginKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var kind: String?
 
-    @Flag(help: "Markdown (the README's plugin catalogue).")
+    @Flag(help: "Markdown (docs/catalogue.md).")
     var markdown = false
 
     func run() throws {

@@ -59,6 +59,7 @@ let badSpecCases: [BadSpecCase] = [
             8 | evaluator: {type: transformer, hidden: [8], train: {epochs: 3, batch_size: 4}}
               |                   ^
         note: known recognizers: softmax_regression, mlp, cnn, resnet
+        note: a plugin from another package is only known to that package's own build of invlab (see docs/extending.md)
         """),
     BadSpecCase(name: "string for an integer", files: ["spec.yaml": tiny(replacing: "seed: 3", with: "seed: abc")], expected: """
         spec.yaml:3:7: error: expected an integer, got a string 'abc' (at seed)

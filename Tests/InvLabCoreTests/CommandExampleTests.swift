@@ -10,9 +10,13 @@ func helpDiscussions() -> [String] {
     [InvlabCommand.configuration.discussion] + InvlabCommand.configuration.subcommands.map { $0.configuration.discussion }
 }
 
-/// The README's text.
+/// The user documentation: README.md and every docs/*.md, one after the other.
 func readmeText() throws -> String {
-    try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let docs = repositoryRoot.appendingPathComponent("docs")
+    let pages = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted()
+    #expect(pages.contains("guide.md") && pages.contains("extending.md"), "docs/ has \(pages)")
+    return try ([repositoryRoot.appendingPathComponent("README.md")] + pages.map { docs.appendingPathComponent($0) })
+        .map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
 }
 
 /// Splits a shell command line into words, honouring single and double quotes (no escapes).
@@ -55,9 +59,9 @@ func specCommands(in text: String, codeSpans: Bool) -> [[String]] {
     }
 }
 
-@Suite("Command examples in --help and the README work as written")
+@Suite("Command examples in --help, the README and docs/ work as written")
 struct CommandExampleTests {
-    @Test("every Experiments/*.yaml that --help or the README names exists")
+    @Test("every Experiments/*.yaml that --help, the README or docs/ names exists")
     func namedSpecsExist() throws {
         let pattern = try NSRegularExpression(pattern: #"Experiments/[A-Za-z0-9_./-]*\.yaml"#)
         let texts = helpDiscussions() + [try readmeText()]

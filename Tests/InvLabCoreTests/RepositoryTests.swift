@@ -28,16 +28,16 @@ func pythonCanImport(_ module: String) -> Bool {
     return process.terminationStatus == 0
 }
 
-@Suite("Repository: README catalogue, Experiments, schema")
+@Suite("Repository: the plugin catalogue, Experiments, schema")
 struct RepositoryTests {
-    @Test("the README's plugin catalogue is `invlab plugins --markdown`")
+    @Test("docs/catalogue.md is `invlab plugins --markdown`")
     func catalogue() throws {
-        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/catalogue.md"), encoding: .utf8)
         let begin = "<!-- plugin-catalogue:begin -->\n", end = "<!-- plugin-catalogue:end -->"
         let start = try #require(readme.range(of: begin)), stop = try #require(readme.range(of: end))
         let section = String(readme[start.upperBound..<stop.lowerBound])
         let expected = PluginCatalogue.markdown(try Builtins.registries())
-        #expect(section == expected.trimmingTrailingNewlines + "\n", "README catalogue is stale: run `make catalogue`")
+        #expect(section == expected.trimmingTrailingNewlines + "\n", "docs/catalogue.md is stale: run `make catalogue`")
     }
 
     @Test("every spec in Experiments/ validates")

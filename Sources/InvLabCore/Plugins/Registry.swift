@@ -1,7 +1,7 @@
 import Foundation
 import InvLabSpec
 
-/// Documentation of one configuration key, for `invlab plugins` and the README catalogue.
+/// Documentation of one configuration key, for `invlab plugins` and docs/catalogue.md.
 public struct FieldDocumentation: Sendable, Equatable {
     public var name: String
     public var type: String
@@ -70,9 +70,20 @@ public struct Registry<Instance>: Sendable {
 
     public func descriptor(_ id: String) -> PluginDescriptor? { entries[id]?.descriptor }
 
-    /// The diagnostic for an id that is not registered (with a suggestion or the known ids).
+    /// The diagnostic for an id that is not registered: a suggestion when the id is close to a
+    /// known one, else the known ids and where a plugin of another package comes from.
     public func unknown(_ node: PluginNode) -> Diagnostic {
-        .unknownName(kind.noun, node.id, known: ids, listLabel: "known \(kind.plural)", at: node.idLocation, path: node.idPath)
+        var diagnostic = Diagnostic.unknownName(kind.noun, node.id, known: ids, listLabel: "known \(kind.plural)",
+                                                at: node.idLocation, path: node.idPath)
+        if closestMatches(to: node.id, among: ids).isEmpty {
+            diagnostic.notes.append(Self.otherPackageNote)
+        }
+        return diagnostic
+    }
+
+    /// Where plugins that this binary does not register come from.
+    public static var otherPackageNote: String {
+        "a plugin from another package is only known to that package's own build of invlab (see docs/extending.md)"
     }
 
     /// Builds the plugin a spec names. Throws `SpecError` for an unknown id or bad options.
