@@ -13,13 +13,16 @@ public enum RunComparison {
     /// `metrics` chooses the metric columns (in that order); nil means every one. For a metric
     /// with a 95 % interval in both runs, a `<metric>_differs` column says `yes` when the two
     /// intervals do not overlap (a difference larger than the sampling error), `no` otherwise.
+    ///
+    /// A run with `seeds:` is compared by its pooled rows (`results_pooled.csv`: one per sweep
+    /// point, `trial_*` numbering the points): the mean over the seeds, and as its interval the
+    /// 95 % t-interval of that mean over the seeds, which includes what changes between seeds.
     public static func table(_ a: URL, _ b: URL, metrics chosen: [String]? = nil) throws -> TextTable {
-        let (runA, runB) = (try RunFiles(url: a), try RunFiles(url: b))
+        let (runA, runB) = (try shown(RunFiles(url: a)), try shown(RunFiles(url: b)))
         var keys = runA.columns.sweepKeys
         for key in runB.columns.sweepKeys where !keys.contains(key) { keys.append(key) }
-        var metrics = runA.columns.metricColumns.filter { !ReportTables.isStd($0, runA.columns) && !ReportTables.isInterval($0, runA.columns) }
-        for metric in runB.columns.metricColumns
-        where !ReportTables.isStd(metric, runB.columns) && !ReportTables.isInterval(metric, runB.columns) && !metrics.contains(metric) {
+        var metrics = runA.columns.metricColumns.filter { isCompared($0, runA.columns) }
+        for metric in runB.columns.metricColumns where isCompared(metric, runB.columns) && !metrics.contains(metric) {
             metrics.append(metric)
         }
         if let chosen { metrics = chosen }
@@ -66,11 +69,28 @@ public enum RunComparison {
         return TextTable(columns: columns, rows: body)
     }
 
+    /// A run's rows as they are compared: pooled over seeds when the run has `seeds:`.
+    static func shown(_ run: RunFiles) -> (outcomes: [TrialOutcome], columns: ResultColumns, info: JSONValue, pooled: Bool) {
+        let view = SeedPooling.view(run.outcomes, columns: run.columns)
+        return (view.outcomes, view.columns, run.info, run.columns.seedKey != nil)
+    }
+
+    /// A column compared on its own: not an identity deviation, an interval bound or a pooled
+    /// row's deviation over seeds (they go into `_differs`).
+    static func isCompared(_ column: String, _ columns: ResultColumns) -> Bool {
+        !ReportTables.isStd(column, columns) && !ReportTables.isInterval(column, columns)
+            && !["_seed_std", "_wilson_ci_low", "_wilson_ci_high"].contains { column.hasSuffix($0) }
+    }
+
     /// What a reader must know before reading the table: how the two specs differ (key paths
-    /// of the resolved specs with different values), and whether the sweeps match.
+    /// of the resolved specs with different values), whether the sweeps match, and which run is
+    /// compared by rows pooled over seeds.
     public static func notes(_ a: URL, _ b: URL) throws -> [String] {
-        let (runA, runB) = (try RunFiles(url: a), try RunFiles(url: b))
+        let (runA, runB) = (try shown(RunFiles(url: a)), try shown(RunFiles(url: b)))
         var notes: [String] = []
+        for (label, run) in [("A", runA), ("B", runB)] where run.pooled {
+            notes.append("\(label) has seeds: its rows are sweep points pooled over the seeds (results_pooled.csv); the mean over the seeds, with the 95 % t-interval over the seeds as its interval")
+        }
         let specA = flatten(runA.info["resolved_spec"] ?? .null), specB = flatten(runB.info["resolved_spec"] ?? .null)
         let paths = Set(specA.keys).union(specB.keys).filter { $0 != "name" && $0 != "description" }.sorted()
         let differing = paths.filter { specA[$0] != specB[$0] }

@@ -43,14 +43,15 @@ enum ReportTestKit {
     @discardableResult
     static func writeRun(at url: URL, outcomes: [TrialOutcome], columns: ResultColumns = columns, status: String = "completed",
                          synthetic: Bool? = true, images: Bool = true, description: String = "Figure 5 of the article, small.",
-                         extraInfo: [(key: String, value: JSONValue)] = []) throws -> RunDirectory {
+                         extraInfo: [(key: String, value: JSONValue)] = [],
+                         resolvedSpec: JSONValue? = nil) throws -> RunDirectory {
         let directory = try RunDirectory(url: url, columns: columns, specHash: "abc123", resume: false, force: false)
         var info: [(key: String, value: JSONValue)] = [
             ("name", "tiny-lambda"), ("spec_file", "specs/tiny.yaml"), ("spec_hash", "abc123"), ("seed", 7), ("trials", 3),
             ("status", .string(status)), ("started", "2026-01-02T03:04:05Z"), ("finished", "2026-01-02T03:05:00Z"),
             ("environment", .object([("invlab_version", "0.1.0"), ("git_commit", "0123456789abcdef0123456789abcdef01234567"),
                                      ("git_dirty", false), ("swift", "Swift 6.3 or later"), ("blas", "openblas"), ("blas_kernel", "Haswell")])),
-            ("resolved_spec", .object([("name", "tiny-lambda"), ("description", .string(description))])),
+            ("resolved_spec", resolvedSpec ?? .object([("name", "tiny-lambda"), ("description", .string(description))])),
             ("columns", ColumnRecords.json(columns)),
             ("stage_seconds", .object([("attack", 3.75), ("metrics", 0.75)])),
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import InvLabCore
+import InvLabJSON
 import Testing
 
 /// Side-by-side tables of two runs, and CSV quoting of awkward text.
@@ -41,6 +42,34 @@ import Testing
         let notes = try RunComparison.notes(a, b)
         #expect(notes.first == "specs: the same resolved spec (apart from name and description)")
         #expect(notes.contains("sweeps do not match: 1 trial only in A, 1 only in B"))
+    }
+
+    @Test("runs with seeds are compared by their pooled rows: mean over the seeds, t-interval over the seeds")
+    func pooledRowsAreCompared() throws {
+        let a = try ReportTestKit.temporaryDirectory("compare-seeds-a"), b = try ReportTestKit.temporaryDirectory("compare-seeds-b")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let columns = ResultColumns(sweepKeys: ["defense.lambda", "seed"],
+                                    metricColumns: ["attack_top1", "attack_top1_ci_low", "attack_top1_ci_high"], identityColumns: [],
+                                    descriptions: [:], presentation: ["attack_top1": ColumnPresentation(interval: true)])
+        func seeded(_ values: [Double]) -> [TrialOutcome] {
+            values.enumerated().map { index, value in
+                TrialOutcome(index: index, sweep: [SweepCell(key: "defense.lambda", text: "0.25", number: 0.25),
+                                                   SweepCell(key: "seed", text: String(index + 1), number: Double(index + 1))],
+                             status: .completed, error: nil,
+                             values: ["attack_top1": value, "attack_top1_ci_low": 0, "attack_top1_ci_high": 1],
+                             identities: [], timings: [:], evaluatorIsTarget: false)
+            }
+        }
+        let spec: JSONValue = ["name": "seeded", "seeds": [1, 2, 3]]
+        // Every trial's own (Wilson) interval is [0, 1]: only the pooled t-intervals can tell them apart.
+        try ReportTestKit.writeRun(at: a, outcomes: seeded([0.50, 0.52, 0.54]), columns: columns, images: false, resolvedSpec: spec)
+        try ReportTestKit.writeRun(at: b, outcomes: seeded([0.20, 0.22, 0.24]), columns: columns, images: false, resolvedSpec: spec)
+        let table = try RunComparison.table(a, b, metrics: ["seeds", "attack_top1"])
+        #expect(table.columns == ["defense.lambda", "trial_a", "trial_b", "seeds_a", "seeds_b", "seeds_diff",
+                                  "attack_top1_a", "attack_top1_b", "attack_top1_diff", "attack_top1_differs"])
+        // Means 0.52 and 0.22; t-intervals 0.52 +- 4.303 * 0.02 / sqrt(3) = [0.470, 0.570] and [0.170, 0.270].
+        #expect(table.rows == [["0.25", "0", "0", "3", "3", "0", "0.52", "0.22", "-0.3", "yes"]])
+        #expect(try RunComparison.notes(a, b).filter { $0.contains("pooled over the seeds") }.count == 2)
     }
 
     @Test func awkwardTextIsQuotedInCSVAndReadBackFromHeaders() throws {
