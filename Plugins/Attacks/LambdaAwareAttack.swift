@@ -98,10 +98,16 @@ public struct LambdaAwareAttack: AttackPlugin {
 
     public let configuration: Configuration
     let components: AttackComponents
+    let probeSource: ProbeSource
 
     public init(configuration: Configuration, context: BuildContext) throws {
         self.configuration = configuration
-        components = try AttackComponents(configuration.settings, context: context)
+        var collector = DiagnosticCollector(context)
+        let components = collector.attempt { try AttackComponents(configuration.settings, context: context) }
+        let probeSource = collector.attempt { try ProbeSource(configuration.probe, context: context) }
+        guard collector.diagnostics.isEmpty, let components, let probeSource else { throw SpecError(collector.diagnostics) }
+        self.components = components
+        self.probeSource = probeSource
     }
 
     public func batchSize(targets: Int) -> Int { targets * configuration.settings.restarts }
@@ -115,7 +121,7 @@ public struct LambdaAwareAttack: AttackPlugin {
         guard resources.data.publicSet.count > 0 else {
             throw AttackError("lambda_aware probes the published model on public faces, but this experiment has no public images; set data.public_identities or data.public_source")
         }
-        return LambdaProbe.run(model, publicImages: resources.data.publicSet.images, config: configuration.probe, seed: resources.seed).estimate
+        return try probeSource.run(model, resources: resources).estimate
     }
 
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {

@@ -5,10 +5,13 @@ import InvLabSpec
 import InvLabTensor
 
 /// How an adaptive attacker probes the published model on attacker-side, real-looking inputs:
-/// the public faces, their mirror images and mixtures of two public faces, within a query budget.
+/// the public faces, their mirror images, samples of a generator fitted on the public faces and
+/// mixtures of two public faces, within a query budget.
 public struct ProbeConfig: SpecConfig, Equatable, Sendable {
     public var budget = 1000
     public var flips = true
+    public var generatorSamples = 0
+    public var generator = PluginNode(id: "pca", options: .mapping(["components": .value(.int(50))]))
     public var mixtures = true
     public var noise = 0.02
 
@@ -20,6 +23,14 @@ public struct ProbeConfig: SpecConfig, Equatable, Sendable {
             first (a seeded sample when there are more than the budget), then their mirror images, then mixtures.
             """, range: 1...10_000_000),
         SpecField("flips", \.flips, doc: "Also query the public faces mirrored left-right."),
+        SpecField("generator_samples", \.generatorSamples, doc: """
+            Also query this many random samples of `generator` (after the faces and their mirror images, before the \
+            mixtures; within the budget). 0 queries none.
+            """, range: 0...10_000_000),
+        SpecField("generator", \.generator, doc: """
+            The generator plugin (`pca`, `vae`, `dcgan`) the attacker fits on the public faces for `generator_samples` \
+            (random latents of its prior).
+            """),
         SpecField("mixtures", \.mixtures, doc: "Fill the rest of the budget with mixtures a x1 + (1 - a) x2 of two public faces, a uniform in [0.3, 0.7]."),
         SpecField("noise", \.noise, doc: "Standard deviation of Gaussian pixel noise added to mirrored and mixed probes (then clamped to [0, 1]); 0 adds none.",
                   range: 0...1),
@@ -59,8 +70,9 @@ public struct LambdaEstimate: Sendable, Equatable {
 /// least half of the classes probability ~0; f' above uniform on the median classes biases it down,
 /// below uniform biases it up.
 public enum LambdaProbe {
-    /// The probe images (at most `config.budget`), drawn with `seed`.
-    public static func inputs(publicImages: Tensor, config: ProbeConfig, seed: UInt64) -> Tensor {
+    /// The probe images (at most `config.budget`), drawn with `seed`; `samples` are the
+    /// generator's (at least `config.generatorSamples` rows when that is not 0).
+    public static func inputs(publicImages: Tensor, config: ProbeConfig, seed: UInt64, samples: Tensor? = nil) -> Tensor {
         let count = publicImages.shape[0]
         guard count > 0 else { return publicImages }
         var generator = SeededGenerator(seed: seed).fork("lambda probe")
@@ -73,6 +85,11 @@ public enum LambdaProbe {
             let picked = Array(order.prefix(remaining))
             parts.append(noisy(mirrored(publicImages.gathering(rows: picked)), config.noise, &generator))
             remaining -= picked.count
+        }
+        if let samples, config.generatorSamples > 0 && remaining > 0 {
+            let taken = min(config.generatorSamples, remaining, samples.shape[0])
+            parts.append(samples.gathering(rows: Array(0..<taken)))
+            remaining -= taken
         }
         if config.mixtures && remaining > 0 && count >= 2 {
             let size = shape.reduce(1, *)
@@ -131,9 +148,9 @@ public enum LambdaProbe {
     }
 
     /// Probes `model` on `inputs(...)` and estimates lambda.
-    public static func run(_ model: any PublishedModel, publicImages: Tensor, config: ProbeConfig, seed: UInt64)
+    public static func run(_ model: any PublishedModel, publicImages: Tensor, config: ProbeConfig, seed: UInt64, samples: Tensor? = nil)
         -> (inputs: Tensor, outputs: Tensor, estimate: LambdaEstimate) {
-        let probes = inputs(publicImages: publicImages, config: config, seed: seed)
+        let probes = inputs(publicImages: publicImages, config: config, seed: seed, samples: samples)
         let outputs = probes.mappingRowChunks(SearchProblem.queryChunk) { model.query($0) }
         return (probes, outputs, estimate(outputs: outputs, queries: probes.shape[0]))
     }

@@ -29,7 +29,7 @@ public struct SurrogateAttack: AttackPlugin {
         public init() {}
 
         public static var fields: [SpecField<Self>] { [
-            SpecField("probe", \.probe, doc: "The queries to the published model that the student learns from and lambda is estimated from: {budget (default 2000 here), flips, mixtures, noise}."),
+            SpecField("probe", \.probe, doc: "The queries to the published model that the student learns from and lambda is estimated from: {budget (default 2000 here), flips, generator_samples, generator, mixtures, noise}."),
             SpecField("student", \.student, doc: """
                 The student network: a recognizer plugin (architecture and `train:` settings; validation_fraction must be \
                 0), trained by soft cross-entropy on the probes' rescaled outputs.
@@ -92,6 +92,7 @@ public struct SurrogateAttack: AttackPlugin {
     let studentRecognizer: any RecognizerPlugin
     let studentOptimizer: any OptimizerPlugin
     let nested: any AttackPlugin
+    let probe: ProbeSource
 
     public init(configuration: Configuration, context: BuildContext) throws {
         self.configuration = configuration
@@ -118,7 +119,9 @@ public struct SurrogateAttack: AttackPlugin {
         } else {
             nested = collector.attempt { try registries.attacks.build(attackNode, context: context) }
         }
-        guard collector.diagnostics.isEmpty, let recognizer, let optimizer, let nested else { throw SpecError(collector.diagnostics) }
+        let probe = collector.attempt { try ProbeSource(configuration.probe, context: context) }
+        guard collector.diagnostics.isEmpty, let recognizer, let optimizer, let nested, let probe else { throw SpecError(collector.diagnostics) }
+        self.probe = probe
         self.studentNode = studentNode
         studentRecognizer = recognizer
         studentOptimizer = optimizer
@@ -137,8 +140,7 @@ public struct SurrogateAttack: AttackPlugin {
         guard data.publicSet.count > 0 else {
             throw AttackError("surrogate queries the published model on public faces, but this experiment has no public images; set data.public_identities or data.public_source")
         }
-        let (inputs, outputs, estimate) = LambdaProbe.run(model, publicImages: data.publicSet.images, config: configuration.probe,
-                                                         seed: resources.seed)
+        let (inputs, outputs, estimate) = try probe.run(model, resources: resources)
         resources.environment.progress.log("surrogate: \(estimate.summary)")
         var lambda = estimate.lambda
         if lambda < configuration.minLambda {

@@ -1,5 +1,5 @@
 import Foundation
-import InvLabAttacks
+@testable import InvLabAttacks
 import InvLabBuiltins
 import InvLabCore
 import InvLabDummyRecognizer
@@ -89,6 +89,44 @@ struct AdaptiveAttackTests {
         #expect(mirrored == publicImages.scalars.sorted(), "then their mirror images (the same pixels)")
         config.budget = 2
         #expect(LambdaProbe.inputs(publicImages: publicImages, config: config, seed: 1).shape == [2, 1, 8, 8])
+    }
+
+    @Test("probe inputs with generator samples: faces, mirror images, then the samples, then mixtures")
+    func probeInputsWithGeneratorSamples() {
+        let publicImages = AdaptiveFixture.images(3, seed: 9)
+        let samples = Tensor(shape: [5, 1, 8, 8], scalars: (0..<(5 * 64)).map { Float($0 / 64) + 7 })  // row r is all 7 + r
+        var config = ProbeConfig()
+        config.budget = 10
+        config.noise = 0
+        config.generatorSamples = 2
+        let inputs = LambdaProbe.inputs(publicImages: publicImages, config: config, seed: 1, samples: samples)
+        #expect(inputs.shape == [10, 1, 8, 8])
+        #expect(inputs.gathering(rows: [6, 7]).scalars == samples.gathering(rows: [0, 1]).scalars, "rows 6-7: the first two samples")
+        #expect(inputs.gathering(rows: [8, 9]).scalars.allSatisfy { $0 <= 1 }, "then mixtures of faces in [0, 1], not samples")
+        config.generatorSamples = 0
+        #expect(!LambdaProbe.inputs(publicImages: publicImages, config: config, seed: 1, samples: samples).scalars.contains(7),
+                "generator_samples 0 queries no sample")
+    }
+
+    @Test("probe.generator_samples: the attack fits its generator on the public faces and spends part of the budget on its samples")
+    func probeWithGenerator() throws {
+        func probes(samples: Int) throws -> Tensor {
+            let attack = try AdaptiveFixture.attack("""
+                {type: lambda_aware, probe: {budget: 400, flips: false, noise: 0, generator_samples: \(samples), \
+                generator: {type: pca, components: 4}}, iterations: 2}
+                """)
+            let aware = try #require(attack as? LambdaAwareAttack)
+            let (inputs, _, estimate) = try aware.probeSource.run(AdaptiveFixture.model(lambda: 0.25), resources: try AdaptiveFixture.resources())
+            #expect(inputs.shape[0] == 400 && estimate.queries == 400)
+            return inputs
+        }
+        let (with, without) = (try probes(samples: 50), try probes(samples: 0))
+        let faces = Array(0..<300), samples = Array(300..<350)
+        #expect(with.gathering(rows: faces).scalars == without.gathering(rows: faces).scalars, "the public faces come first either way")
+        #expect(with.gathering(rows: samples).scalars != without.gathering(rows: samples).scalars, "then the generator's samples")
+        let unknown = "{type: lambda_aware, probe: {generator_samples: 5, generator: {type: pcaa}}}"
+        #expect(try AttackTestKit.diagnostics(unknown, registries: try Builtins.registries())?.contains(
+            "error: unknown generator 'pcaa' (at attack.probe.generator.type)") == true)
     }
 
     @Test("rescaling undoes g = lambda f + (1 - lambda)/K exactly when f' is uniform")
