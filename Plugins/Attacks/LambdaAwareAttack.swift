@@ -69,7 +69,7 @@ public struct LambdaAwareAttack: AttackPlugin {
         g = lambda f + (1 - lambda) f' with f' trained on synthetic people and pushed toward a uniform output on \
         real faces, has white-box access to g and the public faces, and does not know lambda, f, f' or the decoys.
 
-        First it probes g on the public faces, their mirror images and mixtures (`probe`, a query budget for the \
+        First it probes g on the public faces, their mirror images, optional generator samples and mixtures (`probe`, a query budget for the \
         trial) and estimates lambda as the median over probes of 1 - K median_k g_k(x): on real faces f' is about \
         uniform and a confident f leaves most classes near 0, so the median class output is about (1 - lambda)/K. \
         The largest confidence seen gives a second, lower bound (max g <= lambda + (1 - lambda)/K on real faces); \

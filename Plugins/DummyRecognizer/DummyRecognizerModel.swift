@@ -10,6 +10,14 @@ public struct DecoyImages: Sendable {
     public init(images: [Tensor]) { self.images = images }
 }
 
+/// The mixture weight lambda of a published dummy-recognizer composite, attached to the published
+/// model (`model.attachment(MixtureWeight.self)`) for measurements that compare an attacker's
+/// estimate with the truth (the `adaptive_attack` metric); attacks never read it.
+public struct MixtureWeight: Sendable, Equatable {
+    public var lambda: Double
+    public init(lambda: Double) { self.lambda = lambda }
+}
+
 /// The published composite of the dummy-recognizer defense, equation (3) of the article:
 ///
 ///     g(x) = lambda * f(x) + (1 - lambda) * f'(x)
@@ -45,10 +53,12 @@ public struct DummyRecognizerModel: PublishedModel {
     public var inputShape: [Int] { protected.inputShape }
 
     /// The planted synthetic identities as the `DecoyImages` attachment (they replace any decoys
-    /// of the protected model: the attack is pulled toward this defense's f'); every other
-    /// lookup goes to the protected model.
+    /// of the protected model: the attack is pulled toward this defense's f') and lambda as the
+    /// `MixtureWeight` attachment; every other lookup goes to the protected model.
     public func attachment<T>(_ type: T.Type) -> T? {
-        type == DecoyImages.self ? syntheticIdentities as? T : protected.attachment(type)
+        if type == DecoyImages.self { return syntheticIdentities as? T }
+        if type == MixtureWeight.self { return MixtureWeight(lambda: Double(lambda)) as? T }
+        return protected.attachment(type)
     }
 
     public var summary: String {

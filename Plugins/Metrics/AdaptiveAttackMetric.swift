@@ -15,9 +15,9 @@ public struct AdaptiveAttackMetric: MetricPlugin {
     public static let documentation = """
         For the adaptive attacks on the dummy-recognizer defense (`lambda_aware`, `surrogate`; threat model in their \
         documentation: Kerckhoffs, Carlini et al. 2019, Tramer et al. 2020). `lambda_estimate` is the attack's \
-        estimate from its probe; `lambda_true` the lambda of the published `dummy_recognizer` model, read here for \
-        the report only (the attack never sees it; empty when the published model is not a dummy-recognizer \
-        composite, e.g. wrapped by a further output defense); `lambda_error` = |estimate - true|; \
+        estimate from its probe; `lambda_true` the lambda of the published `dummy_recognizer` model (its \
+        `MixtureWeight` attachment, which output defenses wrapped around it pass through), read here for the report \
+        only (the attack never sees it; empty without a dummy recognizer); `lambda_error` = |estimate - true|; \
         `adaptive_queries` the probe's queries to the published model in the trial; `student_agreement` (surrogate \
         only) the share of private test faces on which the student's top class equals f's (the undefended model's). \
         The attack leaves its report in process memory keyed by its result: a result resumed from disk, or of \
@@ -38,7 +38,7 @@ public struct AdaptiveAttackMetric: MetricPlugin {
     public func measure(_ input: MetricInput) throws -> [String: MetricValue] {
         let report = AdaptiveAttackReports.shared.report(for: input.attack)
         let estimate = report?.estimate.lambda ?? .nan
-        let truth = (input.published as? DummyRecognizerModel).map { Double($0.lambda) } ?? .nan
+        let truth = input.published.attachment(MixtureWeight.self)?.lambda ?? .nan
         var agreement = Double.nan
         if let student = report?.student, input.data.privateTest.count > 0 {
             let faces = input.data.privateTest.images

@@ -2,6 +2,7 @@ import Foundation
 @testable import InvLabAttacks
 import InvLabBuiltins
 import InvLabCore
+import InvLabDefenses
 import InvLabDummyRecognizer
 import InvLabMetrics
 import InvLabNN
@@ -188,6 +189,11 @@ struct AdaptiveAttackTests {
         #expect(abs(truth - 0.3) < 1e-6 && abs(error - abs(estimate - truth)) < 1e-12 && error <= Self.lambdaTolerance)
         #expect(queries == 600)
         #expect(agreement >= 0.8)
+        // The true lambda is the composite's MixtureWeight attachment: an output defense around it passes it through.
+        let wrapped = DefendedOutputModel(inner: model, gradient: .none, label: "identity") { probabilities, _ in probabilities }
+        let throughWrapper = try metric.measure(MetricInput(attack: result, evaluator: AdaptiveFixture.f, evaluatorIsTarget: false,
+                                                            data: AdaptiveFixture.data, published: wrapped, undefended: NetworkModel(AdaptiveFixture.f)))
+        #expect(throughWrapper["lambda_true"] == .trial(Double(Float(0.3))))
         // Another result (not an adaptive attack's) has no report: empty values.
         var other = result
         other.reconstructions = result.reconstructions * 0.5
