@@ -6,7 +6,8 @@
 The published figures are the run's own values; each metric gets a stated tolerance (absolute):
 shares of 30 identities move by one or two people between BLAS builds, so rates (the panel's
 consensus, each judge's own top-1 and pasted-perturbation transfer rate) get 0.1;
-recognition accuracies (90 test faces) 0.04; distances and PSNR a relative 15 %. The run's
+recognition accuracies (90 test faces) and an adaptive attacker's lambda estimate and student
+agreement 0.04; distances and PSNR a relative 15 %. The run's
 duration and the command that made it are kept as comment lines.
 """
 import csv
@@ -15,7 +16,7 @@ import os
 import sys
 
 RATE = ["attack_top1", "attack_top5", "attack_top1_all_attempts", "decoy_rate"]
-ACCURACY = ["accuracy", "accuracy_undefended", "evaluator_clean"]
+ACCURACY = ["accuracy", "accuracy_undefended", "evaluator_clean", "lambda_estimate", "student_agreement"]
 RELATIVE = ["knn_distance", "knn_distance_pixels", "psnr"]
 # Per-judge columns (the judge names come from run.json): each judge's verdict and its
 # pasted-perturbation transfer rate are rates, its clean accuracy an accuracy.
