@@ -4,6 +4,19 @@ import InvLabGenerators
 import InvLabNN
 import InvLabTensor
 
+/// An attack that trains its own GAN with the target's labels of the public faces (KEDMI, PLG-MI).
+public protocol GANInversionAttack: AttackPlugin {
+    /// The GAN (trained, or loaded from the model cache) and the queries its labels cost.
+    func fitGAN(_ model: any PublishedModel, resources: AttackResources) throws -> (gan: InversionGAN, queries: Int)
+}
+
+extension GANInversionAttack {
+    /// `invlab prepare` trains the GAN into the model cache.
+    public func prepareShared(against model: any PublishedModel, resources: AttackResources) throws {
+        _ = try fitGAN(model, resources: resources)
+    }
+}
+
 /// The shared steps of the attacks that train their own inversion-specific GAN (KEDMI, PLG-MI):
 /// the public images and the target's outputs on them, Adam on the search variables, and the
 /// result of scored attempts.

@@ -8,7 +8,7 @@ import InvLabTensor
 /// KEDMI, "Knowledge-Enriched Distributional Model Inversion Attacks" (Chen, Kahla, Jia and Jia,
 /// ICCV 2021): an inversion-specific GAN whose discriminator also learns the target's soft labels
 /// of the public images, and per identity a latent Gaussian searched by reparameterisation.
-public struct KEDMIAttack: AttackPlugin {
+public struct KEDMIAttack: GANInversionAttack {
     public struct Configuration: SpecConfig, Equatable, Sendable {
         public var gan = InversionGANConfig()
         public var iterations = 300
@@ -61,10 +61,6 @@ public struct KEDMIAttack: AttackPlugin {
     public init(configuration: Configuration, context: BuildContext) throws { self.configuration = configuration }
 
     public func batchSize(targets: Int) -> Int { targets * max(configuration.samples, configuration.restarts) }
-
-    public func prepareShared(against model: any PublishedModel, resources: AttackResources) throws {
-        _ = try fitGAN(model, resources: resources)
-    }
 
     /// The GAN trained with the target's soft labels of the public faces, and the queries spent.
     public func fitGAN(_ model: any PublishedModel, resources: AttackResources) throws -> (gan: InversionGAN, queries: Int) {

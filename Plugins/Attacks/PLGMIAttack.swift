@@ -9,7 +9,7 @@ import InvLabTensor
 /// Network" (Yuan, Chen, Zhang, Zhang and Yu, AAAI 2023): pseudo-labels of the public faces from
 /// the target, a conditional GAN trained with them, then a class-conditional latent search with a
 /// max-margin loss.
-public struct PLGMIAttack: AttackPlugin {
+public struct PLGMIAttack: GANInversionAttack {
     public struct Configuration: SpecConfig, Equatable, Sendable {
         public var gan = InversionGANConfig()
         public var topK = 5
@@ -59,10 +59,6 @@ public struct PLGMIAttack: AttackPlugin {
     public init(configuration: Configuration, context: BuildContext) throws { self.configuration = configuration }
 
     public func batchSize(targets: Int) -> Int { targets * configuration.restarts }
-
-    public func prepareShared(against model: any PublishedModel, resources: AttackResources) throws {
-        _ = try fitGAN(model, resources: resources)
-    }
 
     /// The conditional GAN trained on the pseudo-labelled public faces, and the queries spent.
     public func fitGAN(_ model: any PublishedModel, resources: AttackResources) throws -> (gan: InversionGAN, queries: Int) {

@@ -7,26 +7,16 @@ import InvLabTensor
 /// The keys of an inversion-specific GAN (KEDMI's or PLG-MI's), trained by an attack on the
 /// public images with the target's labels of them.
 public struct InversionGANConfig: SpecConfig, Equatable, Sendable {
-    public var side = 64
-    public var width = 16
-    public var latent = 100
-    public var epochs = 60
-    public var batchSize = 16
-    public var lr: Float = 0.0002
+    /// The DCGAN's keys (side, width, latent, epochs, batch_size, lr), written beside class_weight.
+    public var network = DCGANGenerator.Configuration()
     public var classWeight: Float = 1
     public init() {}
-    public static var fields: [SpecField<Self>] { [
-        SpecField("side", \.side, doc: "Side of the square images the GAN works on (32 or 64); public images are resized to it and outputs resized back.",
-                  check: GeneratorFitting.checkSide),
-        SpecField("width", \.width, doc: "Feature maps of the discriminator's first and the generator's last hidden layer (DCGAN layout, doubling per stage).",
-                  range: 1...256),
-        SpecField("latent", \.latent, doc: "Dimension of the latent code z (both papers use 100).", range: 1...4096),
-        SpecField("epochs", \.epochs, doc: "Training passes over the public images.", range: 1...100_000),
-        SpecField("batch_size", \.batchSize, doc: "Images per training batch.", range: 2...4096),
-        SpecField("lr", \.lr, doc: "Adam learning rate of both networks (beta1 = 0.5).", bounds: .greaterThan(0)),
-        SpecField("class_weight", \.classWeight, doc: "Weight of the discriminator's class-head loss (and, for PLG-MI, of the generator's class loss) beside the adversarial loss.",
-                  bounds: .atLeast(0)),
-    ] }
+    public static var fields: [SpecField<Self>] {
+        DCGANGenerator.Configuration.fields(\.network) + [
+            SpecField("class_weight", \.classWeight, doc: "Weight of the discriminator's class-head loss (and, for PLG-MI, of the generator's class loss) beside the adversarial loss.",
+                      bounds: .atLeast(0)),
+        ]
+    }
 }
 
 /// A trained inversion-specific GAN: the generator (conditional or not) and the discriminator
@@ -59,7 +49,8 @@ public struct InversionGAN: Sendable {
     public static func fit(_ id: String, configuration: InversionGANConfig, mode: AuxiliaryGANMode, publicImages: Tensor,
                            labels: Tensor, seed specSeed: UInt64, environment: RunEnvironment) throws -> InversionGAN {
         let images = try GeneratorFitting.checked(publicImages, for: id)
-        let (c, side, latent, width) = (images.shape[1], configuration.side, configuration.latent, configuration.width)
+        let network = configuration.network
+        let (c, side, latent, width) = (images.shape[1], network.side, network.latent, network.width)
         let classes = labels.shape[1]
         let input = mode == .conditional ? latent + classes : latent
         var seeds = GeneratorFitting.seedStream(specSeed, for: id)
@@ -68,8 +59,8 @@ public struct InversionGAN: Sendable {
                                 inputShape: [input], seed: generatorSeed, name: "\(id) generator")
         let discriminator = Network(GenerativeArchitectures.dcganDiscriminator(side: side, channels: c, width: width, outputs: 1 + classes),
                                     inputShape: [c, side, side], seed: discriminatorSeed, name: "\(id) discriminator")
-        let settings = GeneratorFitting.settings(epochs: configuration.epochs, batchSize: configuration.batchSize,
-                                                 lr: configuration.lr, seed: trainingSeed)
+        let settings = GeneratorFitting.settings(epochs: network.epochs, batchSize: network.batchSize,
+                                                 lr: network.lr, seed: trainingSeed)
         let labelKey = "labels:" + GeneratorFitting.fingerprint(labels) + "|mode:\(mode)"
         let pair = try GeneratorFitting.trainedPair(id, configuration, images: images, side: side, parts: ("generator", "discriminator"),
                                                     templates: (generator, discriminator), settings: settings,

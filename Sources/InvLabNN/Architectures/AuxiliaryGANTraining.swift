@@ -101,11 +101,8 @@ extension GenerativeTrainer {
             return binaryCrossEntropy(logits: realLogits.slice(alongAxis: 1, 0..<1), targets: ones)
                 + binaryCrossEntropy(logits: fakeLogits.slice(alongAxis: 1, 0..<1), targets: zeros) + classLoss * classWeight
         }
-        guard dLoss.scalar.isFinite else { throw NumericalFault(stage: "training auxiliary GAN discriminator", step: step, quantity: "loss") }
-        var dParameters = discriminator.state.parameterList
-        discriminatorOptimizer.update(&dParameters, gradients: dGrads)
-        discriminator.state.setParameters(dParameters)
-        for (name, buffer) in updates { discriminator.state.buffers[name] = buffer }
+        try applyUpdate(to: &discriminator, loss: dLoss, gradients: dGrads, buffers: updates, optimizer: &discriminatorOptimizer,
+                        stage: "training auxiliary GAN discriminator", step: step)
         (gen, disc) = (net, discriminator)
         let classCount = labels.shape[1]
         let (gLoss, gGrads) = valueWithGradient(at: gen.state.parameterList) { p in
@@ -116,10 +113,8 @@ extension GenerativeTrainer {
             guard let fakeClasses else { return adversarial }
             return adversarial + classHeadLoss(logits: logits, labels: Tensor.oneHot(fakeClasses, classes: classCount)) * classWeight
         }
-        guard gLoss.scalar.isFinite else { throw NumericalFault(stage: "training auxiliary GAN generator", step: step, quantity: "loss") }
-        var gParameters = net.state.parameterList
-        generatorOptimizer.update(&gParameters, gradients: gGrads)
-        net.state.setParameters(gParameters)
+        try applyUpdate(to: &net, loss: gLoss, gradients: gGrads, optimizer: &generatorOptimizer,
+                        stage: "training auxiliary GAN generator", step: step)
         return AuxiliaryGANLosses(discriminator: dLoss.scalar, generator: gLoss.scalar, classHead: head)
     }
 }

@@ -13,7 +13,7 @@ import Testing
 struct InversionGANTests {
     static func config(epochs: Int) -> InversionGANConfig {
         var config = InversionGANConfig()
-        (config.side, config.width, config.latent, config.epochs, config.batchSize, config.lr) = (32, 4, 4, epochs, 8, 0.005)
+        (config.network.side, config.network.width, config.network.latent, config.network.epochs, config.network.batchSize, config.network.lr) = (32, 4, 4, epochs, 8, 0.005)
         return config
     }
 
