@@ -31,7 +31,8 @@ enum GANInversionSearch {
     }
 
     /// Minimises `objective` (one loss per row, summed) over `variables` by Adam for `iterations`
-    /// steps; returns every row's loss at every step (`rows x iterations`).
+    /// steps, clamping `variables[0]` to [-1, 1] (the support of the GANs' U(-1, 1) latent prior)
+    /// after every step; returns every row's loss at every step (`rows x iterations`).
     static func minimise(_ variables: inout [Tensor], iterations: Int, lr: Float, environment: RunEnvironment, stage name: String,
                          objective: (_ step: Int, _ variables: [Var]) -> Var) throws -> [[Float]] {
         var optimizer = Adam(learningRate: lr)
@@ -49,6 +50,7 @@ enum GANInversionSearch {
             if curves.isEmpty { curves = Array(repeating: [], count: rows.shape[0]) }
             for (row, value) in rows.scalars.enumerated() { curves[row].append(value) }
             optimizer.update(&variables, gradients: gradients)
+            variables[0] = variables[0].clamped(to: -1...1)
             stage.update(step + 1, detail: String(format: "mean objective %.4f", rows.scalars.reduce(0, +) / Float(max(rows.shape[0], 1))))
         }
         stage.finish("\(iterations) steps")

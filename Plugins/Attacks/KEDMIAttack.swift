@@ -40,12 +40,12 @@ public struct KEDMIAttack: GANInversionAttack {
         soft cross-entropy toward the target's soft labels of the real faces (GenerativeTrainer.trainAuxiliaryGAN, \
         mode knowledgeExtraction); cached under every `gan:` key, the images, the labels and the seed. \
         (2) Distributional recovery: per identity a Gaussian N(mu, diag(sigma^2)), mu = 0 and sigma = initial_std at \
-        the start, searched by Adam on mu and log sigma through z = mu + sigma * eps (`samples` fresh eps per step): \
+        the start, searched by Adam on mu (kept in [-1, 1], the GAN's latent range) and log sigma through z = mu + sigma * eps (`samples` fresh eps per step): \
         loss = identity_weight * (-log p_target(G(z))) + prior_weight * (-log sigmoid(D(G(z)))), averaged over the samples. \
         At the end `restarts` images are drawn from each learned distribution and the most confident kept. \
         Departures from the paper: the discriminator is the DCGAN one at 32 or 64 pixels grey (the paper uses 64x64 RGB \
         and a larger network); the generator loss omits the paper's feature-matching and entropy terms on unlabelled \
-        images (non-saturating loss only); z is not clamped. Queries per identity: iterations * samples in the search, \
+        images (non-saturating loss only); mu is clamped to [-1, 1] after every step, z = mu + sigma * eps is not. Queries per identity: iterations * samples in the search, \
         restarts for the scoring, plus the public-image queries split over the identities. `seconds` is the search \
         and scoring only, not the GAN training.
         """

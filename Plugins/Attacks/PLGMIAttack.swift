@@ -38,7 +38,7 @@ public struct PLGMIAttack: GANInversionAttack {
         generator takes z with the one-hot class appended, the discriminator has a realism logit and a class head \
         trained on the pseudo-labels, and the generator is also trained to make the class head name its class \
         (GenerativeTrainer.trainAuxiliaryGAN, mode conditional); cached under every `gan:` key, the images, the \
-        pseudo-labels and the seed. (3) For identity y, `restarts` codes z ~ U(-1, 1) are searched by Adam on the \
+        pseudo-labels and the seed. (3) For identity y, `restarts` codes z ~ U(-1, 1) are searched by Adam (z clamped to [-1, 1], the GAN's latent range, after every step) on the \
         max-margin loss -l_y(x) + max_{j != y} l_j(x) of the target's logits at x = G(z, y) (eq. 8; with a model that \
         publishes probabilities only, log-probabilities, which give the same margin), plus an optional realism prior. \
         Departures from the paper: the discriminator is an auxiliary-classifier one (AC-GAN) where the paper uses a \
