@@ -66,7 +66,7 @@ let package = Package(
         pluginTarget("InvLabGenerators", folder: "Generators"),
         pluginTarget("InvLabRegularizers", folder: "Regularizers", extra: ["InvLabGenerators"]),
         pluginTarget("InvLabOptimizers", folder: "Optimizers"),
-        pluginTarget("InvLabAttacks", folder: "Attacks"),
+        pluginTarget("InvLabAttacks", folder: "Attacks", extra: ["InvLabGenerators"]),
         pluginTarget("InvLabDefenses", folder: "Defenses"),
         pluginTarget("InvLabMetrics", folder: "Metrics", extra: ["InvLabDummyRecognizer", "InvLabAttacks"]),
         pluginTarget("InvLabJudges", folder: "Judges"),

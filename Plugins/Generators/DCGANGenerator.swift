@@ -8,7 +8,7 @@ import InvLabTensor
 /// prior of GMI (Zhang et al., CVPR 2020), whose discriminator also scores realism (attached to
 /// the fitted generator as `GANDiscriminator`).
 public struct DCGANGenerator: GeneratorPlugin {
-    public struct Configuration: SpecConfig, Equatable {
+    public struct Configuration: SpecConfig, Equatable, Sendable {
         public var side = 64
         public var width = 16
         public var latent = 100
@@ -16,16 +16,22 @@ public struct DCGANGenerator: GeneratorPlugin {
         public var batchSize = 16
         public var lr: Float = 0.0002
         public init() {}
-        public static var fields: [SpecField<Self>] { [
-            SpecField("side", \.side, doc: "Side of the square images the GAN works on (32 or 64); public images are resized to it and outputs resized back.",
-                      check: GeneratorFitting.checkSide),
-            SpecField("width", \.width, doc: "Feature maps of the discriminator's first and the generator's last hidden layer (doubling per stage; Radford et al. use 128).",
-                      range: 1...256),
-            SpecField("latent", \.latent, doc: "Dimension of the latent code z (Radford et al. and GMI use 100).", range: 1...4096),
-            SpecField("epochs", \.epochs, doc: "Training passes over the public images.", range: 1...100_000),
-            SpecField("batch_size", \.batchSize, doc: "Images per training batch (Radford et al. use 128).", range: 2...4096),
-            SpecField("lr", \.lr, doc: "Adam learning rate of both networks (beta1 = 0.5, as Radford et al. recommend).", bounds: .greaterThan(0)),
-        ] }
+        public static var fields: [SpecField<Self>] { fields(\.self) }
+
+        /// The keys of a DCGAN, at `path` of another configuration (the inversion GANs reuse them).
+        public static func fields<Root: SpecConfig>(_ path: WritableKeyPath<Root, Self>) -> [SpecField<Root>] {
+            func key<V>(_ field: WritableKeyPath<Self, V>) -> WritableKeyPath<Root, V> { path.appending(path: field) }
+            return [
+                SpecField("side", key(\.side), doc: "Side of the square images the GAN works on (32 or 64); public images are resized to it and outputs resized back.",
+                          check: GeneratorFitting.checkSide),
+                SpecField("width", key(\.width), doc: "Feature maps of the discriminator's first and the generator's last hidden layer (doubling per stage; Radford et al. use 128).",
+                          range: 1...256),
+                SpecField("latent", key(\.latent), doc: "Dimension of the latent code z (Radford et al. and GMI use 100).", range: 1...4096),
+                SpecField("epochs", key(\.epochs), doc: "Training passes over the public images.", range: 1...100_000),
+                SpecField("batch_size", key(\.batchSize), doc: "Images per training batch (Radford et al. use 128).", range: 2...4096),
+                SpecField("lr", key(\.lr), doc: "Adam learning rate of both networks (beta1 = 0.5, as Radford et al. recommend).", bounds: .greaterThan(0)),
+            ]
+        }
     }
     public static let id = "dcgan"
     public static let summary = "DCGAN (Radford et al. 2016) trained on the public faces, GMI's prior; latent z ~ U(-1, 1), bounds [-1, 1]."

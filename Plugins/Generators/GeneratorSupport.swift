@@ -73,13 +73,14 @@ enum GeneratorFitting {
     /// The two networks of a generator (encoder and decoder, generator and discriminator), loaded
     /// from the cache or trained by `train` on the public images resized to `side x side`: cache
     /// keys from the configuration, the images and the training seed; a progress stage while
-    /// training; a log line when both came from the cache.
+    /// training; a log line when both came from the cache. `extraKey` names any other data the
+    /// training depends on (e.g. the target's labels of the images).
     static func trainedPair<C: SpecConfig>(
         _ id: String, _ configuration: C, images: Tensor, side: Int, parts: (String, String), templates: (Network, Network),
-        settings: GenerativeTrainingSettings, environment: RunEnvironment,
+        settings: GenerativeTrainingSettings, environment: RunEnvironment, extraKey: String? = nil,
         train: (inout Network, inout Network, Tensor, GenerativeTrainingSettings, @escaping (GenerativeEpochReport) -> Void) throws -> Void
     ) throws -> NetworkPair {
-        let fingerprint = fingerprint(images)
+        let fingerprint = fingerprint(images) + (extraKey.map { "|" + $0 } ?? "")
         let keys = (key(id, configuration, images: fingerprint, seed: settings.seed, part: parts.0),
                     key(id, configuration, images: fingerprint, seed: settings.seed, part: parts.1))
         var settings = settings

@@ -51,9 +51,11 @@ public enum GenerativeArchitectures {
         return Sequential(layers)
     }
 
-    /// DCGAN discriminator: image -> one realism logit per image (N x 1).
-    /// `[Conv(ch, f, 4, 2, 1), LeakyReLU(0.2), (Conv 4/2/1, BN, LeakyReLU)..., Conv(.., 1, 4, 1, 0), Flatten]`.
-    public static func dcganDiscriminator(side: Int, channels: Int, width: Int) -> Sequential {
+    /// DCGAN discriminator: image -> one realism logit per image (N x 1), or `outputs` logits per
+    /// image (an auxiliary head sharing the trunk: KEDMI's and PLG-MI's discriminators add the
+    /// target's classes after the realism logit).
+    /// `[Conv(ch, f, 4, 2, 1), LeakyReLU(0.2), (Conv 4/2/1, BN, LeakyReLU)..., Conv(.., outputs, 4, 1, 0), Flatten]`.
+    public static func dcganDiscriminator(side: Int, channels: Int, width: Int, outputs: Int = 1) -> Sequential {
         let stages = upsamplingStages(side: side)
         var current = width
         var layers: [any Layer] = [Conv2d(channels, width, kernel: 4, stride: 2, padding: 1, bias: false),
@@ -63,7 +65,7 @@ public enum GenerativeArchitectures {
                        BatchNorm(current * 2), Activation(.leakyRelu(0.2))] as [any Layer]
             current *= 2
         }
-        layers += [Conv2d(current, 1, kernel: 4, stride: 1, padding: 0, bias: false), Flatten()] as [any Layer]
+        layers += [Conv2d(current, outputs, kernel: 4, stride: 1, padding: 0, bias: false), Flatten()] as [any Layer]
         return Sequential(layers)
     }
 

@@ -102,6 +102,17 @@ public enum GenerativeTrainer {
         }
     }
 
+    /// One optimizer step of a GAN's network: checks the loss is finite, applies the gradients and
+    /// keeps the batch-norm statistics the step's forward passes updated.
+    static func applyUpdate(to network: inout Network, loss: Tensor, gradients: [Tensor], buffers: [String: Tensor] = [:],
+                            optimizer: inout Adam, stage: String, step: Int) throws {
+        guard loss.scalar.isFinite else { throw NumericalFault(stage: stage, step: step, quantity: "loss") }
+        var parameters = network.state.parameterList
+        optimizer.update(&parameters, gradients: gradients)
+        network.state.setParameters(parameters)
+        for (name, buffer) in buffers { network.state.buffers[name] = buffer }
+    }
+
     /// Trains a DCGAN generator and discriminator on images in [0, 1].
     public static func trainGAN(generator net: inout Network, discriminator: inout Network, latent: Int, images: Tensor,
                                 settings: GenerativeTrainingSettings, progress: (GenerativeEpochReport) -> Void = { _ in }) throws {
@@ -130,11 +141,8 @@ public enum GenerativeTrainer {
                     return binaryCrossEntropy(logits: realLogits, targets: Tensor(repeating: 1, shape: [n, 1]))
                         + binaryCrossEntropy(logits: fakeLogits, targets: Tensor(zeros: [n, 1]))
                 }
-                guard dLoss.scalar.isFinite else { throw NumericalFault(stage: "training GAN discriminator", step: step, quantity: "loss") }
-                var dParameters = discriminator.state.parameterList
-                discriminatorOptimizer.update(&dParameters, gradients: dGrads)
-                discriminator.state.setParameters(dParameters)
-                for (name, buffer) in updates { discriminator.state.buffers[name] = buffer }
+                try applyUpdate(to: &discriminator, loss: dLoss, gradients: dGrads, buffers: updates, optimizer: &discriminatorOptimizer,
+                                stage: "training GAN discriminator", step: step)
                 // Generator step: make the discriminator call fakes real (non-saturating loss).
                 (gen, disc) = (net, discriminator)
                 let (gLoss, gGrads) = valueWithGradient(at: gen.state.parameterList) { p in
@@ -143,10 +151,8 @@ public enum GenerativeTrainer {
                                                    mode: .training, generator: rng)
                     return binaryCrossEntropy(logits: logits, targets: Tensor(repeating: 1, shape: [n, 1]))
                 }
-                guard gLoss.scalar.isFinite else { throw NumericalFault(stage: "training GAN generator", step: step, quantity: "loss") }
-                var gParameters = net.state.parameterList
-                generatorOptimizer.update(&gParameters, gradients: gGrads)
-                net.state.setParameters(gParameters)
+                try applyUpdate(to: &net, loss: gLoss, gradients: gGrads, optimizer: &generatorOptimizer,
+                                stage: "training GAN generator", step: step)
                 totals.d += Double(dLoss.scalar)
                 totals.g += Double(gLoss.scalar)
                 step += 1
