@@ -53,6 +53,8 @@ struct CompareCommand: ParsableCommand {
         discussion: """
         Before the table: how the two resolved specs differ and whether the sweeps match. For rates
         with a 95 % interval in both runs, `<metric>_differs` says whether the intervals are apart.
+        Without --metrics the columns of the terminal summary are compared; --metrics all compares
+        every column. A run with seeds: is compared by its rows pooled over the seeds.
 
         Example:
           invlab compare runs/quickstart/A runs/quickstart/B --metrics attack_top1,accuracy --markdown
@@ -70,14 +72,19 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "CSV instead of aligned text.")
     var csv = false
 
-    @Option(help: "Comma-separated metric columns to compare (default: every one), e.g. attack_top1,accuracy.")
+    @Option(help: "Comma-separated metric columns to compare, e.g. attack_top1,accuracy; `all` for every column (default: the terminal summary's columns).")
     var metrics: String?
 
     func run() throws {
         let (a, b) = (URL(fileURLWithPath: first), URL(fileURLWithPath: second))
-        let chosen = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        if let chosen {
-            let known = Set(try RunFiles(url: a).columns.metricColumns + RunFiles(url: b).columns.metricColumns)
+        var chosen = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if chosen == ["all"] {
+            chosen = nil
+        } else if chosen == nil {
+            let summary = try RunComparison.summaryColumns(a, b)
+            chosen = summary.isEmpty ? nil : summary  // a run recorded before columns declared a summary: every column
+        } else if let chosen {
+            let known = try RunComparison.knownColumns(a, b)
             if let unknown = chosen.first(where: { !known.contains($0) }) {
                 printError("error: --metrics names '\(unknown)', which neither run has; known: \(known.sorted().joined(separator: ", "))")
                 throw ExitCode(ExitCodes.badSpec)

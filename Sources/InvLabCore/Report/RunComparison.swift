@@ -69,6 +69,24 @@ public enum RunComparison {
         return TextTable(columns: columns, rows: body)
     }
 
+    /// The columns `invlab compare` shows when no `--metrics` are given: those the terminal
+    /// summary shows (their metrics declare it), A's order then B's.
+    public static func summaryColumns(_ a: URL, _ b: URL) throws -> [String] {
+        var columns: [String] = []
+        for run in [try shown(RunFiles(url: a)), try shown(RunFiles(url: b))] {
+            for column in run.columns.metricColumns
+            where isCompared(column, run.columns) && run.columns.presentation(of: column).summary && !columns.contains(column) {
+                columns.append(column)
+            }
+        }
+        return columns
+    }
+
+    /// Every metric column either run can be compared by (pooled columns for a run with seeds).
+    public static func knownColumns(_ a: URL, _ b: URL) throws -> Set<String> {
+        Set(try shown(RunFiles(url: a)).columns.metricColumns + shown(RunFiles(url: b)).columns.metricColumns)
+    }
+
     /// A run's rows as they are compared: pooled over seeds when the run has `seeds:`.
     static func shown(_ run: RunFiles) -> (outcomes: [TrialOutcome], columns: ResultColumns, info: JSONValue, pooled: Bool) {
         let view = SeedPooling.view(run.outcomes, columns: run.columns)

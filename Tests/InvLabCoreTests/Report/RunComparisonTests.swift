@@ -72,6 +72,17 @@ import Testing
         #expect(try RunComparison.notes(a, b).filter { $0.contains("pooled over the seeds") }.count == 2)
     }
 
+    @Test("without --metrics, compare shows the columns the terminal summary shows")
+    func defaultColumnsAreTheSummarys() throws {
+        let a = try ReportTestKit.temporaryDirectory("compare-summary-a")
+        defer { try? FileManager.default.removeItem(at: a) }
+        var columns = ReportTestKit.columns
+        columns.presentation["knn_distance"] = .plain  // not in the summary
+        try ReportTestKit.writeRun(at: a, outcomes: ReportTestKit.lambdaOutcomes([0]), columns: columns, images: false)
+        #expect(try RunComparison.summaryColumns(a, a) == ["attack_top1", "accuracy"])
+        #expect(try RunComparison.knownColumns(a, a).contains("knn_distance"))
+    }
+
     @Test func awkwardTextIsQuotedInCSVAndReadBackFromHeaders() throws {
         let table = TextTable(columns: ["plain", "comma,key", "say \"hi\"", " padded", "multi\nline", "trailing "],
                               rows: [["1", "a,b", "\"q\"", " x ", "l1\rl2", "x"]])
