@@ -10,6 +10,7 @@ import InvLabSpec
 public struct AttackSettings: Equatable, Sendable {
     public var identityLoss = IdentityLoss.squaredError
     public var identityWeight = 1.0
+    public var logitNormWeight = 0.001
     public var regularizers: [PluginNode] = []
     public var optimizer = PluginNode(id: "gradient_descent", options: .mapping([MappingEntry(key: "lr", value: .value(.float(0.1)))]))
     public var search = SearchSpaceConfig()
@@ -29,6 +30,7 @@ public struct AttackSettings: Equatable, Sendable {
         return [
             SpecField("identity_loss", key(\.identityLoss), doc: "The identity term: " + IdentityLoss.allCases.map { "\($0.rawValue) = \($0.summary)" }.joined(separator: "; ") + "."),
             SpecField("identity_weight", key(\.identityWeight), doc: "Multiplier of the identity term (GMI uses 100 beside its discriminator prior).", bounds: .greaterThan(0)),
+            SpecField("logit_norm_weight", key(\.logitNormWeight), doc: "w of identity_loss logit_maximisation, -z_j + w ||z||^2 (LOMMA's feature-norm term, taken on the logits); unused by the other identity losses.", range: 0...1_000_000),
             SpecField("regularizers", key(\.regularizers), doc: "Regularizer plugins R_i(x) added to the objective, each with its own `weight` (e.g. total_variation, dae_prior, discriminator_prior)."),
             SpecField("optimizer", key(\.optimizer), doc: "The update rule of equation (2), an optimizer plugin; its schedule advances once per iteration."),
             SpecField("search", key(\.search), doc: "The search space: {space: pixels}, or {space: latent, generator: {type: ...}} to attack x = G(z)."),

@@ -6,6 +6,7 @@ public enum InvLabAttacksModule {
 
     public static func register(into registries: inout Registries) throws {
         try registries.register([
-            GradientAttack.self, QueryAttack.self, LambdaAwareAttack.self, SurrogateAttack.self], module: name)
+            GradientAttack.self, QueryAttack.self, LambdaAwareAttack.self, SurrogateAttack.self,
+            GeneticAttack.self, BoundaryRepulsionAttack.self], module: name)
     }
 }

@@ -20,6 +20,8 @@ struct SearchProblem {
     let bounds: ClosedRange<Float>?
     /// Shape of one row of the search variable (C, H, W or the latent size).
     let variableShape: [Int]
+    /// The weight of `logit_maximisation`'s norm term.
+    var logitNormWeight: Float = 0
 
     var rows: Int { rowTargets.count }
     var isLatent: Bool { decoder != nil }
@@ -67,7 +69,7 @@ struct SearchProblem {
         let problem = SearchProblem(model: model, rowTargets: rowTargets, restarts: settings.restarts,
                                     identityLoss: settings.identityLoss, identityWeight: Float(settings.identityWeight),
                                     regularizers: regularizers.filter { $0.weight != 0 }, decoder: decoder, bounds: bounds,
-                                    variableShape: Array(start.shape.dropFirst()))
+                                    variableShape: Array(start.shape.dropFirst()), logitNormWeight: Float(settings.logitNormWeight))
         return (problem, start)
     }
 
@@ -116,7 +118,7 @@ struct SearchProblem {
     /// The full objective per row for search values `v` of rows with `targets`, shape `[N]`.
     func objective(_ v: Var, targets: [Int]) -> Var {
         let x = images(v)
-        let identity = identityLoss.perImage(model.output(x), targets: targets) * identityWeight
+        let identity = identityLoss.perImage(model.output(x), targets: targets, normWeight: logitNormWeight) * identityWeight
         return regularization(images: x, values: v).map { identity + $0 } ?? identity
     }
 
