@@ -17,6 +17,7 @@ public struct GeneticAttack: AttackPlugin {
         public var mutationProbability = 0.1
         public var mutationSigma = 0.25
         public var queryBudget = 2_000
+        public var finalSelection = FinalSelectionConfig()
 
         public init() {}
 
@@ -29,6 +30,7 @@ public struct GeneticAttack: AttackPlugin {
             SpecField("mutation_probability", \.mutationProbability, doc: "Chance that one coordinate of a child is mutated.", range: 0...1),
             SpecField("mutation_sigma", \.mutationSigma, doc: "Standard deviation of the Gaussian noise a mutated coordinate receives, in latent units.", bounds: .greaterThan(0)),
             SpecField("query_budget", \.queryBudget, doc: "Queries allowed per identity: the first generation costs `population`, each later one `population - elites`; the search stops before a generation it cannot pay for.", range: 1...Int(Int32.max)),
+            SpecField("final_selection", \.finalSelection, doc: "PPA-style selection among the last population (Struppek et al. 2022): {transformations: n, min_crop, flip, noise}; n queries per code, counted beyond query_budget. n = 0: the code of highest score seen."),
         ] }
 
         public func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {
@@ -78,7 +80,8 @@ public struct GeneticAttack: AttackPlugin {
 
     public init(configuration: Configuration, context: BuildContext) throws {
         self.configuration = configuration
-        settings = LatentPopulation.settings(generator: configuration.generator, rowsPerIdentity: configuration.population)
+        settings = LatentPopulation.settings(generator: configuration.generator, rowsPerIdentity: configuration.population,
+                                             finalSelection: configuration.finalSelection)
         components = try AttackComponents(settings, context: context)
     }
 

@@ -11,13 +11,16 @@ struct LatentPopulation {
     let problem: SearchProblem
     /// The starting latents, `[identities * rowsPerIdentity, latentSize]`, identity-major.
     let start: Tensor
+    /// The final selection among an identity's rows.
+    let selection: FinalSelection
 
     var rowsPerIdentity: Int { problem.restarts }
     var identities: Int { problem.rows / max(problem.restarts, 1) }
 
     /// The attack settings that describe `rowsPerIdentity` random latent starts of `generator`.
-    static func settings(generator: PluginNode, rowsPerIdentity: Int) -> AttackSettings {
+    static func settings(generator: PluginNode, rowsPerIdentity: Int, finalSelection: FinalSelectionConfig = FinalSelectionConfig()) -> AttackSettings {
         var settings = AttackSettings()
+        settings.finalSelection = finalSelection
         settings.search.space = .latent
         settings.search.generator = generator
         settings.start.type = .randomLatent
@@ -30,6 +33,7 @@ struct LatentPopulation {
     /// input shape (checked against the generator's images); nothing is queried.
     init(settings: AttackSettings, components: AttackComponents, model: any PublishedModel, resources: AttackResources) throws {
         (problem, start) = try SearchProblem.prepare(settings, components: components, model: model, resources: resources)
+        selection = FinalSelection(configuration: settings.finalSelection, seed: resources.seed)
     }
 
     /// The images of latents `z`, clamped to [0, 1]: exactly what the attack sends to the model.
@@ -47,13 +51,14 @@ struct LatentPopulation {
 
     /// The result of a search that ends with latents `kept` (every row), whose target scores are
     /// known (`confidence`, what the attack observed at exactly these latents), so assembling it
-    /// queries nothing more. `objective` is the attack's own per-row objective at the start and at
+    /// queries nothing more (except an active final selection's transformed copies, counted). `objective` is the attack's own per-row objective at the start and at
     /// the end; `curves` its per-row history at `curveSteps`.
     func result(targets: [Int], kept: Tensor, confidence: [Float], startObjective: [Float], keptObjective: [Float],
                 curves: [[Float]], curveSteps: [Int], iterations: [Int], queries: [Int], seconds: Double) -> AttackResult {
         let outcome = SearchOutcome(kept: kept, keptConfidence: confidence.map { Optional($0) }, curves: curves, curveSteps: curveSteps,
                                     iterations: iterations, queries: queries, startObjective: startObjective, keptObjective: keptObjective)
-        return AttackResultAssembly.result(targets: targets, problem: problem, start: start, outcome: outcome, seconds: seconds)
+        return AttackResultAssembly.result(targets: targets, problem: problem, start: start, outcome: outcome, seconds: seconds,
+                                           selection: selection)
     }
 }
 
