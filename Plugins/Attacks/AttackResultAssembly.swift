@@ -54,7 +54,7 @@ enum AttackResultAssembly {
             attemptConfidence: confidence,
             lossCurves: selectedRows.map { outcome.curves[$0] },
             lossCurveSteps: outcome.curveSteps,
-            queries: targets.indices.map { identity in queries[(identity * k)..<((identity + 1) * k)].reduce(0, +) },
+            queries: LambdaAwareAttack.addingShared(problem.sharedQueries, to: targets.indices.map { identity in queries[(identity * k)..<((identity + 1) * k)].reduce(0, +) }),
             iterations: targets.indices.map { identity in outcome.iterations[(identity * k)..<((identity + 1) * k)].max() ?? 0 },
             seconds: seconds,
             starts: problem.decodedImages(start.gathering(rows: selectedRows)).clamped(to: 0...1),

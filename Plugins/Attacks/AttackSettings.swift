@@ -22,6 +22,7 @@ public struct AttackSettings: Equatable, Sendable {
     public var keepBest = true
     public var curveEvery = 10
     public var finalSelection = FinalSelectionConfig()
+    public var augmentation = ModelAugmentationConfig()
 
     public init() {}
 
@@ -46,6 +47,7 @@ public struct AttackSettings: Equatable, Sendable {
             SpecField("early_stopping", key(\.earlyStopping), doc: "Fredrikson et al. 2015's stopping rule per attempt, {window: beta, threshold: gamma}; stopped attempts are frozen while the rest go on. null: run every iteration."),
             SpecField("keep_best", key(\.keepBest), doc: "Return each attempt's iterate of lowest objective (MI-FACE's argmin over x_i) instead of its last one."),
             SpecField("curve_every", key(\.curveEvery), doc: "Record the objective every this many iterations for the loss curves (the first and last iteration are always recorded).", range: 1...1_000_000),
+            SpecField("augmentation", key(\.augmentation), doc: "LOMMA's model augmentation (Nguyen et al. 2023): {surrogates: [recognizer, ...], flips}; surrogates distilled from the target on the public faces are attacked with it, the identity loss averaged over the target and the surrogates. White-box descent only."),
             SpecField("final_selection", key(\.finalSelection), doc: "PPA-style selection among each identity's attempts (Struppek et al. 2022): {transformations: n, min_crop, flip, noise} scores every attempt by its mean target probability over n random crops/flips/noise (n queries each); n = 0 keeps the attempt of highest untransformed probability."),
         ]
     }

@@ -79,7 +79,7 @@ import Testing
             attack.yaml:2:1: error: unknown key 'samples' (at attack.samples)
                 2 | samples: 10
                   | ^
-            note: known keys: identity_loss, identity_weight, logit_norm_weight, regularizers, optimizer, search, iterations, restarts, init, projection, early_stopping, keep_best, curve_every, final_selection
+            note: known keys: identity_loss, identity_weight, logit_norm_weight, regularizers, optimizer, search, iterations, restarts, init, projection, early_stopping, keep_best, curve_every, augmentation, final_selection
             """),
         ("type: gradient\nregularizers: [{type: anchr}]\noptimizer: {type: gradient_descent, lr: -1}", """
             attack.yaml:2:23: error: unknown regularizer 'anchr' (at attack.regularizers[0].type)
