@@ -8,6 +8,8 @@ struct AttackComponents {
     var optimizer: any OptimizerPlugin
     var regularizers: [any RegularizerPlugin]
     var generator: (any GeneratorPlugin)?
+    /// LOMMA's surrogates (none unless `augmentation.surrogates` names some).
+    var augmentation: ModelAugmentation
 
     /// Builds every nested plugin; throws one `SpecError` with the diagnostics of all of them.
     init(_ settings: AttackSettings, context: BuildContext) throws {
@@ -16,7 +18,9 @@ struct AttackComponents {
         let optimizer = collector.attempt { try registries.optimizers.build(settings.optimizer, context: context) }
         let regularizers = settings.regularizers.map { node in collector.attempt { try registries.regularizers.build(node, context: context) } }
         let generator = settings.search.generator.flatMap { node in collector.attempt { try registries.generators.build(node, context: context) } }
+        let augmentation = ModelAugmentation.build(settings.augmentation, context: context, collector: &collector)
         guard collector.diagnostics.isEmpty, let optimizer else { throw SpecError(collector.diagnostics) }
+        self.augmentation = augmentation
         self.optimizer = optimizer
         self.regularizers = regularizers.compactMap { $0 }
         self.generator = generator

@@ -3,9 +3,11 @@ import InvLabTensor
 
 /// Turns the descent's per-attempt outcome into an `AttackResult`: images in [0, 1], the
 /// published model's target probability of every attempt, and per identity the attempt it scores
-/// highest (first on ties), with that attempt's loss curve.
+/// highest (first on ties), with that attempt's loss curve; with an active `selection`, the
+/// attempt of best mean score under random transformations (PPA's final selection) instead.
 enum AttackResultAssembly {
-    static func result(targets: [Int], problem: SearchProblem, start: Tensor, outcome: SearchOutcome, seconds: Double) -> AttackResult {
+    static func result(targets: [Int], problem: SearchProblem, start: Tensor, outcome: SearchOutcome, seconds: Double,
+                       selection: FinalSelection? = nil) -> AttackResult {
         let k = problem.restarts
         let images = problem.decodedImages(outcome.kept)
         let attempts = images.clamped(to: 0...1)
@@ -30,11 +32,16 @@ enum AttackResultAssembly {
             }
         }
 
+        var score = confidence
+        if let selection, selection.isActive {
+            score = selection.scores(attempts, targets: problem.rowTargets) { problem.query($0) }
+            for row in 0..<problem.rows { queries[row] += selection.configuration.transformations }
+        }
         var selected: [Int] = []
         for identity in targets.indices {
             let rows = (identity * k)..<((identity + 1) * k)
             var bestRow = rows.lowerBound
-            for row in rows where confidence[row] > confidence[bestRow] { bestRow = row }
+            for row in rows where score[row] > score[bestRow] { bestRow = row }
             selected.append(bestRow - rows.lowerBound)
         }
         let selectedRows = selected.enumerated().map { $0.offset * k + $0.element }
@@ -47,7 +54,7 @@ enum AttackResultAssembly {
             attemptConfidence: confidence,
             lossCurves: selectedRows.map { outcome.curves[$0] },
             lossCurveSteps: outcome.curveSteps,
-            queries: targets.indices.map { identity in queries[(identity * k)..<((identity + 1) * k)].reduce(0, +) },
+            queries: LambdaAwareAttack.addingShared(problem.sharedQueries, to: targets.indices.map { identity in queries[(identity * k)..<((identity + 1) * k)].reduce(0, +) }),
             iterations: targets.indices.map { identity in outcome.iterations[(identity * k)..<((identity + 1) * k)].max() ?? 0 },
             seconds: seconds,
             starts: problem.decodedImages(start.gathering(rows: selectedRows)).clamped(to: 0...1),

@@ -15,6 +15,13 @@ public enum IdentityLoss: String, SpecEnum, Sendable {
     /// `max_{k != j} z_k - z_j` on logits (or log-probabilities): the margin loss of Carlini and
     /// Wagner 2017 without its floor, as later inversion attacks (e.g. PLG-MI) use it.
     case logitMargin = "logit_margin"
+    /// `-z_j + w ||z||^2`: LOMMA's logit maximisation (Nguyen et al., CVPR 2023, equation (6)),
+    /// raising the target logit itself rather than its softmax share, with the norm term that
+    /// keeps it from inflating the whole representation. Departure: the paper's term is
+    /// `||phi(x) - p_reg||^2` on penultimate features, which a published model does not expose,
+    /// so it is taken on the logit vector (log-probabilities without logits); `w` is the attack's
+    /// `logit_norm_weight`.
+    case logitMaximisation = "logit_maximisation"
 
     /// One-line description for documentation.
     public var summary: String {
@@ -23,12 +30,14 @@ public enum IdentityLoss: String, SpecEnum, Sendable {
         case .oneMinusConfidence: return "1 - g_j(x) (Fredrikson et al. 2015)"
         case .crossEntropy: return "-log g_j(x), from the logits when the model publishes them"
         case .logitMargin: return "max_{k != j} z_k - z_j on logits, or log-probabilities when only probabilities are published"
+        case .logitMaximisation: return "-z_j + logit_norm_weight * ||z||^2 (LOMMA, Nguyen et al. 2023, its feature-norm term taken on the logits)"
         }
     }
 
     /// The loss of every image of a batch, shape `[N]`; `targets[n]` is the class image `n`
-    /// should be recognised as. Differentiable through `output`.
-    public func perImage(_ output: ModelOutput, targets: [Int]) -> Var {
+    /// should be recognised as; `normWeight` is the weight of `logit_maximisation`'s norm term
+    /// (unused by the others). Differentiable through `output`.
+    public func perImage(_ output: ModelOutput, targets: [Int], normWeight: Float = 0) -> Var {
         switch self {
         case .squaredError:
             let classes = output.probabilities.shape.last ?? 0
@@ -43,6 +52,9 @@ public enum IdentityLoss: String, SpecEnum, Sendable {
         case .logitMargin:
             let scores = output.logitsOrLogProbabilities
             return scores.maximumExcludingColumns(targets) - scores.selectingColumns(targets)
+        case .logitMaximisation:
+            let scores = output.logitsOrLogProbabilities
+            return scores.squared().sum(alongAxes: [1]) * normWeight - scores.selectingColumns(targets)
         }
     }
 }

@@ -248,6 +248,7 @@ extension IterativeSearch {
                                      environment: resources.environment, evaluator: makeEvaluator(problem))
         let outcome = try search.run(from: start)
         return AttackResultAssembly.result(targets: resources.targets, problem: problem, start: start, outcome: outcome,
-                                           seconds: Date().timeIntervalSince(began))
+                                           seconds: Date().timeIntervalSince(began),
+                                           selection: FinalSelection(configuration: settings.finalSelection, seed: resources.seed))
     }
 }

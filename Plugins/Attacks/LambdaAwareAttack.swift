@@ -57,6 +57,15 @@ public struct LambdaAwareAttack: AttackPlugin {
                               at: node["select"] ?? node, path: path.appending("select"),
                               notes: ["add {type: realism_prior, weight: 0} to `regularizers` to select without penalising"])
             }
+            if select == .realism && settings.finalSelection.transformations > 0 {
+                context.error("select: realism and final_selection both choose among the restarts; keep one",
+                              at: node["final_selection"] ?? node, path: path.appending("final_selection"))
+            }
+            if objective == .level && !settings.augmentation.surrogates.isEmpty {
+                context.error("augmentation averages the identity loss over surrogates; objective: level has no identity loss",
+                              at: node["augmentation"] ?? node, path: path.appending("augmentation"),
+                              notes: ["set objective: identity_loss, or remove `augmentation`"])
+            }
         }
     }
 
@@ -145,7 +154,8 @@ public struct LambdaAwareAttack: AttackPlugin {
             outcome = try search.run(from: start)
         }
         var result = AttackResultAssembly.result(targets: resources.targets, problem: problem, start: start, outcome: outcome,
-                                                 seconds: Date().timeIntervalSince(began))
+                                                 seconds: Date().timeIntervalSince(began),
+                                                 selection: FinalSelection(configuration: settings.finalSelection, seed: resources.seed))
         if configuration.select == .realism {
             let scores = try realismScores(result.attempts, resources: resources)
             // The search recorded each attempt's whole objective (level or identity loss), so the

@@ -59,7 +59,7 @@ struct NESEvaluator: SearchEvaluator {
         let imageTargets = rows.map { problem.rowTargets[$0] }
             + (0..<2).flatMap { _ in estimated.flatMap { Array(repeating: problem.rowTargets[rows[$0]], count: pairs) } }
         let losses = problem.identityLoss.perImage(ModelOutput(probabilities: Var(constant: probabilities), logits: nil),
-                                                   targets: imageTargets).value.scalars
+                                                   targets: imageTargets, normWeight: problem.logitNormWeight).value.scalars
         let classes = probabilities.shape[1]
         let confidence = (0..<count).map { probabilities.scalars[$0 * classes + imageTargets[$0]] }
 

@@ -28,6 +28,11 @@ public struct QueryAttack: AttackPlugin {
 
         public func validate(at path: SpecPath, node: Node, context: inout DecodingContext) {
             settings.validate(at: path, node: node, context: &context)
+            if !settings.augmentation.surrogates.isEmpty {
+                context.error("augmentation needs gradients through the surrogates and the target; the query attack has only queries",
+                              at: node["augmentation"] ?? node, path: path.appending("augmentation"),
+                              notes: ["use `type: gradient` for LOMMA's model augmentation, or remove `augmentation`"])
+            }
             let first = settings.restarts * (samples + 2)
             if queryBudget < first {
                 context.error("query_budget \(queryBudget) cannot pay for one step: restarts x (samples + 2) = \(first) queries per identity",

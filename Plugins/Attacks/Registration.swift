@@ -7,6 +7,6 @@ public enum InvLabAttacksModule {
     public static func register(into registries: inout Registries) throws {
         try registries.register([
             GradientAttack.self, QueryAttack.self, LambdaAwareAttack.self, SurrogateAttack.self,
-            KEDMIAttack.self, PLGMIAttack.self], module: name)
+            KEDMIAttack.self, PLGMIAttack.self, GeneticAttack.self, BoundaryRepulsionAttack.self], module: name)
     }
 }

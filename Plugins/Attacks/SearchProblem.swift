@@ -20,6 +20,12 @@ struct SearchProblem {
     let bounds: ClosedRange<Float>?
     /// Shape of one row of the search variable (C, H, W or the latent size).
     let variableShape: [Int]
+    /// The weight of `logit_maximisation`'s norm term.
+    var logitNormWeight: Float = 0
+    /// LOMMA's distilled surrogates, attacked together with `model` (the identity loss is averaged).
+    var surrogates: [any PublishedModel] = []
+    /// Queries spent before the search on behalf of all identities (the surrogates' distillation).
+    var sharedQueries = 0
 
     var rows: Int { rowTargets.count }
     var isLatent: Bool { decoder != nil }
@@ -64,10 +70,11 @@ struct SearchProblem {
             if let bounds { pixels.clamp(to: bounds) }
             start = pixels
         }
-        let problem = SearchProblem(model: model, rowTargets: rowTargets, restarts: settings.restarts,
+        var problem = SearchProblem(model: model, rowTargets: rowTargets, restarts: settings.restarts,
                                     identityLoss: settings.identityLoss, identityWeight: Float(settings.identityWeight),
                                     regularizers: regularizers.filter { $0.weight != 0 }, decoder: decoder, bounds: bounds,
-                                    variableShape: Array(start.shape.dropFirst()))
+                                    variableShape: Array(start.shape.dropFirst()), logitNormWeight: Float(settings.logitNormWeight))
+        (problem.surrogates, problem.sharedQueries) = try components.augmentation.distil(from: model, config: settings.augmentation, resources: resources)
         return (problem, start)
     }
 
@@ -116,7 +123,11 @@ struct SearchProblem {
     /// The full objective per row for search values `v` of rows with `targets`, shape `[N]`.
     func objective(_ v: Var, targets: [Int]) -> Var {
         let x = images(v)
-        let identity = identityLoss.perImage(model.output(x), targets: targets) * identityWeight
+        var loss = identityLoss.perImage(model.output(x), targets: targets, normWeight: logitNormWeight)
+        for surrogate in surrogates {
+            loss = loss + identityLoss.perImage(surrogate.output(x), targets: targets, normWeight: logitNormWeight)
+        }
+        let identity = loss * (identityWeight / Float(1 + surrogates.count))
         return regularization(images: x, values: v).map { identity + $0 } ?? identity
     }
 

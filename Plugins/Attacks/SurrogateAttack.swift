@@ -88,9 +88,7 @@ public struct SurrogateAttack: AttackPlugin {
         """
 
     public let configuration: Configuration
-    let studentNode: PluginNode
-    let studentRecognizer: any RecognizerPlugin
-    let studentOptimizer: any OptimizerPlugin
+    let distiller: StudentDistiller
     let nested: any AttackPlugin
     let probe: ProbeSource
 
@@ -104,13 +102,7 @@ public struct SurrogateAttack: AttackPlugin {
         let attackNode = located(configuration.attack, "attack")
         var collector = DiagnosticCollector(context)
         let registries = context.registries
-        let recognizer = collector.attempt { try registries.recognizers.build(studentNode, context: context) }
-        let optimizer = recognizer.flatMap { plugin in collector.attempt { try registries.optimizers.build(plugin.training.optimizer, context: context) } }
-        if let recognizer, recognizer.training.validationFraction > 0 {
-            collector.append(.error("the surrogate student is trained on all probes; set validation_fraction to 0",
-                                    at: studentNode.options["train"]?["validation_fraction"]?.location ?? studentNode.location,
-                                    path: studentNode.path.appending("train").appending("validation_fraction")))
-        }
+        let distiller = StudentDistiller.build(studentNode, name: "surrogate student", context: context, collector: &collector)
         var nested: (any AttackPlugin)?
         if attackNode.id == Self.id {
             collector.append(.error("a surrogate attack cannot invert its student with another surrogate attack",
@@ -120,11 +112,9 @@ public struct SurrogateAttack: AttackPlugin {
             nested = collector.attempt { try registries.attacks.build(attackNode, context: context) }
         }
         let probe = collector.attempt { try ProbeSource(configuration.probe, context: context) }
-        guard collector.diagnostics.isEmpty, let recognizer, let optimizer, let nested, let probe else { throw SpecError(collector.diagnostics) }
+        guard collector.diagnostics.isEmpty, let distiller, let nested, let probe else { throw SpecError(collector.diagnostics) }
         self.probe = probe
-        self.studentNode = studentNode
-        studentRecognizer = recognizer
-        studentOptimizer = optimizer
+        self.distiller = distiller
         self.nested = nested
     }
 
@@ -149,7 +139,7 @@ public struct SurrogateAttack: AttackPlugin {
             lambda = configuration.minLambda
         }
         let targets = LambdaProbe.rescaled(outputs, lambda: lambda)
-        let student = try trainStudent(inputs: inputs, targets: targets, classes: model.classes, resources: resources)
+        let student = try distiller.train(inputs: inputs, targets: targets, classes: model.classes, resources: resources)
         return (estimate, student)
     }
 
@@ -166,58 +156,6 @@ public struct SurrogateAttack: AttackPlugin {
         result.queries = LambdaAwareAttack.addingShared(estimate.queries, to: scoring)
         AdaptiveAttackReports.shared.record(AdaptiveAttackReport(estimate: estimate, student: student), for: result)
         return result
-    }
-
-    /// Soft cross-entropy training of the student on (`inputs`, `targets`), through the model cache.
-    func trainStudent(inputs: Tensor, targets: Tensor, classes: Int, resources: AttackResources) throws -> Network {
-        let shape = Array(inputs.shape.dropFirst())
-        let training = studentRecognizer.training
-        var seeds = SeededGenerator(seed: resources.seed).fork("surrogate student")
-        let seed = training.seed.map { UInt64($0) } ?? seeds.next()
-        let architecture = try studentRecognizer.architecture(inputShape: shape, classes: classes)
-        let template = Network(architecture, inputShape: shape, seed: seed, name: "surrogate student \(studentNode.id)")
-        if let weights = studentRecognizer.weights {
-            var loaded = template
-            try loaded.load(from: weights)
-            return loaded
-        }
-        let key = ModelCache.key(["surrogate student", "student:" + emitFlowYAML(studentNode.specNode), "seed:\(seed)",
-                                  "probes:" + Self.fingerprint(inputs), "targets:" + Self.fingerprint(targets)])
-        let optimizerPlugin = studentOptimizer
-        let environment = resources.environment
-        let (network, _) = try environment.cache.network(key: key, template: template) { network in
-            var generator = SeededGenerator(seed: seed)
-            var optimizer = optimizerPlugin.makeOptimizer()
-            let baseRate = optimizer.learningRate
-            let count = inputs.shape[0]
-            let stage = environment.progress.stage("training the surrogate student", total: training.epochs, unit: "epochs")
-            var step = 0, detail = ""
-            for epoch in 0..<training.epochs {
-                optimizer.learningRate = optimizerPlugin.schedule.rate(base: baseRate, step: epoch)
-                var order = Array(0..<count)
-                order.seededShuffle(using: &generator)
-                var total: Float = 0, batches = 0
-                for start in stride(from: 0, to: count, by: training.batchSize) {
-                    if environment.isCancelled { throw RunCancelled() }
-                    let rows = Array(order[start..<min(start + training.batchSize, count)])
-                    if rows.count < 2 && count >= 2 { continue }
-                    let x = inputs.gathering(rows: rows)
-                    let weighted = targets.gathering(rows: rows) * (1 / Float(rows.count))
-                    let (loss, _) = try network.trainingStep(x, optimizer: &optimizer, generator: generator.fork("step\(step)"),
-                                                             stage: "training the surrogate student", step: step) { logits, _ in
-                        -(logits.logSoftmax() * weighted).sum()
-                    }
-                    _ = generator.next()
-                    step += 1
-                    total += loss
-                    batches += 1
-                }
-                detail = String(format: "soft cross-entropy %.4f", total / Float(max(batches, 1)))
-                stage.update(epoch + 1, detail: detail)
-            }
-            stage.finish(detail)
-        }
-        return network
     }
 
     /// A short fingerprint of a tensor's shape and values.

@@ -79,7 +79,7 @@ import Testing
             attack.yaml:2:1: error: unknown key 'samples' (at attack.samples)
                 2 | samples: 10
                   | ^
-            note: known keys: identity_loss, identity_weight, regularizers, optimizer, search, iterations, restarts, init, projection, early_stopping, keep_best, curve_every
+            note: known keys: identity_loss, identity_weight, logit_norm_weight, regularizers, optimizer, search, iterations, restarts, init, projection, early_stopping, keep_best, curve_every, augmentation, final_selection
             """),
         ("type: gradient\nregularizers: [{type: anchr}]\noptimizer: {type: gradient_descent, lr: -1}", """
             attack.yaml:2:23: error: unknown regularizer 'anchr' (at attack.regularizers[0].type)
@@ -101,7 +101,7 @@ import Testing
         for id in ["gradient", "query"] {
             let descriptor = try #require(registries.attacks.descriptor(id))
             #expect(descriptor.fields.allSatisfy { !$0.required && $0.defaultText != nil && !$0.doc.isEmpty })
-            #expect(descriptor.fields.map(\.name).starts(with: ["identity_loss", "identity_weight", "regularizers", "optimizer", "search",
+            #expect(descriptor.fields.map(\.name).starts(with: ["identity_loss", "identity_weight", "logit_norm_weight", "regularizers", "optimizer", "search",
                                                                  "iterations", "restarts", "init", "projection", "early_stopping",
                                                                  "keep_best", "curve_every"]))
         }
