@@ -68,6 +68,20 @@ import Testing
         #expect(!html.contains("<th>sharpness_a</th>") && !html.contains("<th>hidden_b</th>") && html.contains("<th>floor</th>"))
     }
 
+    @Test("the footer's rebuild command names the run directory by an absolute path, usable from anywhere")
+    func footerCommandUsesAnAbsolutePath() throws {
+        let url = try ReportTestKit.temporaryDirectory("footer")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try ReportTestKit.writeRun(at: url, outcomes: ReportTestKit.lambdaOutcomes([0]), images: false)
+        // Given as a path with a `..` detour, the footer still shows the plain absolute path.
+        let detour = url.appendingPathComponent("..").appendingPathComponent(url.lastPathComponent)
+        try RunReport.build(runDirectory: detour)
+        let html = try ReportTestKit.read(url, "report.html")
+        let absolute = url.standardizedFileURL.path
+        #expect(absolute.hasPrefix("/"))
+        #expect(html.contains("rebuild with <code>invlab report \(absolute)</code>"), "\(html.suffix(300))")
+    }
+
     @Test func rebuildingGivesIdenticalBytesAndTheRunnersTables() throws {
         let url = try ReportTestKit.temporaryDirectory("rebuild")
         defer { try? FileManager.default.removeItem(at: url) }
