@@ -58,8 +58,11 @@ enum GANInversionSearch {
     }
 
     /// The result of `restarts` attempts per identity (identity-major images in [0, 1]): each is
-    /// scored by one query, the most confident kept.
-    static func result(targets: [Int], attempts: Tensor, restarts: Int, model: any PublishedModel, curves: [[Float]],
+    /// scored by one query, the most confident kept. `starts` are the images the attempts started
+    /// from (the generator at the search variables' initial values, same rows); the kept attempt's
+    /// start is reported, so that the judges' pasted-perturbation test and the start baselines of
+    /// the similarity metrics apply to these attacks as to every other.
+    static func result(targets: [Int], attempts: Tensor, starts: Tensor, restarts: Int, model: any PublishedModel, curves: [[Float]],
                        searchQueries: [Int], sharedQueries: Int, iterations: Int, seconds: Double) -> AttackResult {
         let images = attempts.clamped(to: 0...1)
         let probabilities = images.mappingRowChunks(SearchProblem.queryChunk) { model.query($0) }
@@ -74,6 +77,7 @@ enum GANInversionSearch {
         return AttackResult(targets: targets, reconstructions: images.gathering(rows: selectedRows), attempts: images, restarts: restarts,
                             selectedAttempt: selected, attemptConfidence: confidence, lossCurves: curves,
                             lossCurveSteps: Array(0..<iterations), queries: LambdaAwareAttack.addingShared(sharedQueries, to: perIdentity),
-                            iterations: Array(repeating: iterations, count: targets.count), seconds: seconds)
+                            iterations: Array(repeating: iterations, count: targets.count), seconds: seconds,
+                            starts: starts.clamped(to: 0...1).gathering(rows: selectedRows))
     }
 }

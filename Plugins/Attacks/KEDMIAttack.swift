@@ -80,6 +80,7 @@ public struct KEDMIAttack: GANInversionAttack {
         let rowTargets = rowIdentity.map { targets[$0] }
         var rng = SeededGenerator(seed: resources.seed).fork(Self.id)
         var variables = [Tensor(zeros: [targets.count, d]), Tensor(repeating: log(c.initialStd), shape: [targets.count, d])]
+        let initial = variables
         let rows = try GANInversionSearch.minimise(&variables, iterations: c.iterations, lr: c.lr, environment: resources.environment,
                                                    stage: "kedmi: distributional search") { _, v in
             let z = ReparameterisedLatent.sample(mean: v[0], logStd: v[1], noise: Tensor.normal([rowIdentity.count, d], generator: &rng),
@@ -88,10 +89,15 @@ public struct KEDMIAttack: GANInversionAttack {
         }
         let curves = targets.indices.map { i in (0..<c.iterations).map { t in (0..<s).reduce(Float(0)) { $0 + rows[i * s + $1][t] } } }
         let drawIdentity = targets.indices.flatMap { Array(repeating: $0, count: c.restarts) }
+        let noise = Tensor.normal([drawIdentity.count, d], generator: &rng)
         let z = ReparameterisedLatent.sample(mean: Var(constant: variables[0]), logStd: Var(constant: variables[1]),
-                                             noise: Tensor.normal([drawIdentity.count, d], generator: &rng), identities: drawIdentity)
+                                             noise: noise, identities: drawIdentity)
         let attempts = gan.generate(z).value
-        return GANInversionSearch.result(targets: targets, attempts: attempts, restarts: c.restarts, model: model, curves: curves,
+        // Each draw's start: the same noise under the initial distribution (mu = 0, sigma = initial_std).
+        let startZ = ReparameterisedLatent.sample(mean: Var(constant: initial[0]), logStd: Var(constant: initial[1]),
+                                                  noise: noise, identities: drawIdentity)
+        return GANInversionSearch.result(targets: targets, attempts: attempts, starts: gan.generate(startZ).value, restarts: c.restarts,
+                                         model: model, curves: curves,
                                          searchQueries: targets.map { _ in c.iterations * s }, sharedQueries: shared,
                                          iterations: c.iterations, seconds: Date().timeIntervalSince(began))
     }

@@ -79,6 +79,7 @@ public struct PLGMIAttack: GANInversionAttack {
         let rowTargets = targets.flatMap { Array(repeating: $0, count: c.restarts) }
         var rng = SeededGenerator(seed: resources.seed).fork(Self.id)
         var variables = [Tensor.uniform([rowTargets.count, gan.latent], low: -1, high: 1, generator: &rng)]
+        let initial = variables[0]
         let curves = try GANInversionSearch.minimise(&variables, iterations: c.iterations, lr: c.lr, environment: resources.environment,
                                                      stage: "plgmi: conditional search") { _, v in
             let images = gan.generate(v[0], classes: rowTargets)
@@ -86,7 +87,8 @@ public struct PLGMIAttack: GANInversionAttack {
             return c.priorWeight > 0 ? margin + (gan.realism(images) * -1).softplus().sumPerSample() * c.priorWeight : margin
         }
         let attempts = gan.generate(Var(constant: variables[0]), classes: rowTargets).value
-        return GANInversionSearch.result(targets: targets, attempts: attempts, restarts: c.restarts, model: model,
+        return GANInversionSearch.result(targets: targets, attempts: attempts,
+                                         starts: gan.generate(Var(constant: initial), classes: rowTargets).value, restarts: c.restarts, model: model,
                                          curves: targets.indices.map { curves[$0 * c.restarts] },
                                          searchQueries: targets.map { _ in c.iterations * c.restarts }, sharedQueries: shared,
                                          iterations: c.iterations, seconds: Date().timeIntervalSince(began))

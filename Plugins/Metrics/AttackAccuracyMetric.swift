@@ -23,7 +23,8 @@ public struct AttackAccuracyMetric: MetricPlugin {
         half resolution and Fisherfaces) classifies each selected reconstruction. A judge counts only when it passes \
         the validity tests (not the target; the pasted-perturbation test of `judge_validity`: the change a \
         reconstruction made to its start image, added to other people's faces, must not be assigned to the target \
-        more often than a clean change of the same movement toward the person; at least 0.5 top-1 accuracy on the \
+        more often than a clean change of the same movement toward the person, and a judge this test could not be run \
+        on, for want of start images, does not count; at least 0.5 top-1 accuracy on the \
         private test faces). `attack_top1` is 1 for an identity when a majority of the valid judges rank \
         the target first (argmax, first on ties), 0 when a majority do not, and 0.5 when they split evenly; \
         `attack_top<k>` likewise for the k first; with no valid judge the value is NaN. Across a run (a sweep), \

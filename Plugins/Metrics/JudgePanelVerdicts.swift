@@ -18,7 +18,9 @@ import InvLabTensor
 ///    target more often. It fails when the excess (pastes where only the attack's change is
 ///    assigned to the target, minus pastes where only the clean change is, per paste) exceeds
 ///    chance (1/K) and a sign test on those discordant pastes is significant (the 95 % Wilson
-///    lower bound of the attack's share of them exceeds 1/2);
+///    lower bound of the attack's share of them exceeds 1/2). A judge is only valid when this test
+///    ran: an attack result without start images, or a trial without faces of other people to
+///    paste on, leaves every judge untested and so not valid (the trial has no verdict);
 /// 3. it recognises real faces: top-1 accuracy at least 0.5 on the private test split.
 ///
 /// **Consensus**: `JudgeConsensus.vote` of the valid judges per reconstruction (majority; an even
@@ -114,7 +116,10 @@ struct PanelVerdicts {
             let fooled = verdict.excessTransfer > 1 / Double(max(classes, 1))
                 && WilsonInterval.bounds(successes: attackOnly, trials: attackOnly + controlOnly).lower > 0.5
             let recognises = clean.isNaN || clean >= minimumCleanAccuracy
-            verdict.valid = !judge.isTarget && !fooled && recognises
+            // A judge whose pasted-perturbation test could not run (no start images, no faces of
+            // other people) has not been shown to read faces: it is not valid.
+            let tested = verdict.transferTrials > 0
+            verdict.valid = !judge.isTarget && tested && !fooled && recognises
             return verdict
         }
         return PanelVerdicts(verdicts: verdicts, classes: classes, movement: movement, means: means)

@@ -21,7 +21,8 @@ public struct JudgeValidityMetric: MetricPlugin {
         when the excess (pastes only the attack's image is assigned to the target, minus pastes only the control is, \
         per paste) exceeds chance 1/K and a sign test on those discordant pastes is significant (95 % Wilson lower \
         bound above 1/2). `judge_accuracy_<judge>` is its top-1 accuracy on the private test faces. A judge is valid \
-        (`valid_<judge>`, reported by `attack_accuracy`) when it is not the target, passes this test and scores at \
+        (`valid_<judge>`, reported by `attack_accuracy`) when it is not the target, passes this test (a test that \
+        could not run, for want of start images or of other people's faces, is not passed) and scores at \
         least 0.5 on clean faces; only valid judges decide `attack_top1`. `transfer_chance` is 1/K.
         """
     public static let example = "type: judge_validity"

@@ -82,7 +82,8 @@ struct InversionMechanismTests {
     }
 }
 
-/// KEDMI and PLG-MI end to end on tiny data: their queries are counted as documented.
+/// KEDMI and PLG-MI end to end on tiny data: their queries are counted as documented, and they
+/// report the start image of each kept attempt.
 @Suite("KEDMI and PLG-MI attacks")
 struct GANInversionAttackTests {
     let model = PlantedLinearModel.planted(AttackTestKit.templates, strengths: [3, 3, 3])
@@ -99,6 +100,12 @@ struct GANInversionAttackTests {
         #expect(result.queries == [perIdentity + 3, perIdentity + 2])
         #expect(result.reconstructions.shape == [2, 1, 4, 4] && result.attempts.shape == [4, 1, 4, 4])
         #expect(result.lossCurves.map(\.count) == [4, 4] && result.iterations == [4, 4])
+        // The kept attempts' start images (the generator at the initial search variables), for the
+        // judges' pasted-perturbation test: same shape, pixels, moved by the search.
+        let starts = try #require(result.starts)
+        #expect(starts.shape == result.reconstructions.shape)
+        #expect(starts.scalars.allSatisfy { (0...1).contains($0) })
+        #expect(starts.scalars != result.reconstructions.scalars)
         let best = result.targets.indices.map { result.attemptConfidence[$0 * 2 + result.selectedAttempt[$0]] }
         #expect(best == result.targets.indices.map { result.attemptConfidence[($0 * 2)..<($0 * 2 + 2)].max()! })
     }

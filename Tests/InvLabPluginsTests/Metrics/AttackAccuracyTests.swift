@@ -28,7 +28,11 @@ import Testing
         let evaluator = MetricTestKit.identityNetwork(classes: 8)
         let data = MetricTestKit.data(train: MetricTestKit.set([[Float](repeating: 0, count: 8)], labels: [0]),
                                       test: MetricTestKit.set([[Float](repeating: 0, count: 8)], labels: [0]), classes: 8)
-        let values = try metric.measure(MetricTestKit.input(MetricTestKit.attack(targets: targets, reconstructions: MetricTestKit.batch(rows)),
+        // Each reconstruction is its own start (no change to paste), so the evaluator passes the
+        // pasted-perturbation test and the planted rankings decide.
+        let reconstructions = MetricTestKit.batch(rows)
+        let values = try metric.measure(MetricTestKit.input(MetricTestKit.attack(targets: targets, reconstructions: reconstructions,
+                                                                                 starts: reconstructions),
                                                             evaluator: evaluator, data: data))
         expectClose(MetricTestKit.perIdentity(values, "attack_top1"), [1, 0, 0, 0])
         expectClose(MetricTestKit.perIdentity(values, "attack_top5"), [1, 1, 0, 0])
@@ -44,8 +48,9 @@ import Testing
         // Clean test faces the identity network gets right, so that the evaluator passes validation.
         var clean = [Float](repeating: 0, count: 8); clean[0] = 1
         let data = MetricTestKit.data(train: MetricTestKit.set([tiedLow], labels: [0]), test: MetricTestKit.set([clean], labels: [0]), classes: 8)
+        let reconstructions = MetricTestKit.batch([tiedLow, tiedHigh, notFinite])
         let values = try metric.measure(MetricTestKit.input(
-            MetricTestKit.attack(targets: [3, 4, 5], reconstructions: MetricTestKit.batch([tiedLow, tiedHigh, notFinite])),
+            MetricTestKit.attack(targets: [3, 4, 5], reconstructions: reconstructions, starts: reconstructions),
             evaluator: MetricTestKit.identityNetwork(classes: 8), data: data))
         expectClose(MetricTestKit.perIdentity(values, "attack_top1"), [0, 1, 0])
         expectClose(MetricTestKit.perIdentity(values, "attack_top5"), [1, 1, 0])
@@ -59,12 +64,31 @@ import Testing
         // Three restarts each; identity 0: hit, miss, hit (selected: the miss); identity 1: all misses.
         let attempts = MetricTestKit.batch([hit0, miss0, hit0, miss1, miss1, miss1])
         let attack = MetricTestKit.attack(targets: [0, 1], reconstructions: MetricTestKit.batch([miss0, miss1]), attempts: attempts,
-                                          restarts: 3, selected: [1, 0])
+                                          restarts: 3, selected: [1, 0], starts: MetricTestKit.batch([miss0, miss1]))
         let data = MetricTestKit.data(train: MetricTestKit.set([hit0], labels: [0]), test: MetricTestKit.set([hit0], labels: [0]), classes: 8)
         let values = try metric.measure(MetricTestKit.input(attack, evaluator: MetricTestKit.identityNetwork(classes: 8), data: data))
         expectClose(MetricTestKit.perIdentity(values, "attack_top1"), [0, 0])
         expectClose(MetricTestKit.perIdentity(values, "attack_top3"), [1, 0])
         expectClose(MetricTestKit.perIdentity(values, "attack_top1_all_attempts"), [2.0 / 3, 0], tolerance: 1e-12)
+    }
+
+    @Test("a judge the pasted-perturbation test could not be run on (no start images) decides nothing")
+    func untestedJudgeIsNotValid() throws {
+        let metric = try MetricTestKit.build("type: attack_accuracy")
+        let rows = [Self.logits(target: 2, ahead: 0), Self.logits(target: 5, ahead: 4)]
+        var clean = [Float](repeating: 0, count: 8); clean[0] = 1
+        let data = MetricTestKit.data(train: MetricTestKit.set([clean], labels: [0]), test: MetricTestKit.set([clean], labels: [0]), classes: 8)
+        let reconstructions = MetricTestKit.batch(rows)
+        let untested = try metric.measure(MetricTestKit.input(MetricTestKit.attack(targets: [2, 5], reconstructions: reconstructions),
+                                                              evaluator: MetricTestKit.identityNetwork(classes: 8), data: data))
+        #expect(MetricTestKit.perIdentity(untested, "attack_top1")?.allSatisfy(\.isNaN) == true)
+        #expect(untested["judges_valid"] == .trial(0))
+        // The same result with its start images: tested, valid, and the rankings decide.
+        let tested = try metric.measure(MetricTestKit.input(MetricTestKit.attack(targets: [2, 5], reconstructions: reconstructions,
+                                                                               starts: reconstructions),
+                                                            evaluator: MetricTestKit.identityNetwork(classes: 8), data: data))
+        expectClose(MetricTestKit.perIdentity(tested, "attack_top1"), [1, 0])
+        #expect(tested["judges_valid"] == .trial(1))
     }
 
     @Test func kMustLeaveRoomForTopOne() {

@@ -67,13 +67,13 @@ enum MetricTestKit {
     /// An attack result with one attempt per identity unless `attempts`/`restarts` say otherwise.
     static func attack(targets: [Int], reconstructions: Tensor, attempts: Tensor? = nil, restarts: Int = 1,
                        selected: [Int]? = nil, confidence: [Float]? = nil, queries: [Int]? = nil,
-                       iterations: [Int]? = nil, seconds: Double = 1.5) -> AttackResult {
+                       iterations: [Int]? = nil, seconds: Double = 1.5, starts: Tensor? = nil) -> AttackResult {
         AttackResult(targets: targets, reconstructions: reconstructions, attempts: attempts ?? reconstructions, restarts: restarts,
                      selectedAttempt: selected ?? Array(repeating: 0, count: targets.count),
                      attemptConfidence: confidence ?? Array(repeating: 0.5, count: targets.count * restarts),
                      lossCurves: targets.map { _ in [1, 0.5] }, lossCurveSteps: [0, 10],
                      queries: queries ?? Array(repeating: 100, count: targets.count),
-                     iterations: iterations ?? Array(repeating: 10, count: targets.count), seconds: seconds)
+                     iterations: iterations ?? Array(repeating: 10, count: targets.count), seconds: seconds, starts: starts)
     }
 
     static func input(_ attack: AttackResult, evaluator: Network, data: ExperimentData,
