@@ -113,7 +113,7 @@ public struct LambdaAwareAttack: AttackPlugin {
         self.configuration = configuration
         var collector = DiagnosticCollector(context)
         let components = collector.attempt { try AttackComponents(configuration.settings, context: context) }
-        let probeSource = collector.attempt { try ProbeSource(configuration.probe, context: context) }
+        let probeSource = collector.attempt { try ProbeSource(configuration.probe, attack: Self.id, context: context) }
         guard collector.diagnostics.isEmpty, let components, let probeSource else { throw SpecError(collector.diagnostics) }
         self.components = components
         self.probeSource = probeSource
@@ -127,10 +127,7 @@ public struct LambdaAwareAttack: AttackPlugin {
 
     /// The probe of this attack on `model` (public faces only).
     public func probe(_ model: any PublishedModel, resources: AttackResources) throws -> LambdaEstimate {
-        guard resources.data.publicSet.count > 0 else {
-            throw AttackError("lambda_aware probes the published model on public faces, but this experiment has no public images; set data.public_identities or data.public_source")
-        }
-        return try probeSource.run(model, resources: resources).estimate
+        try probeSource.run(model, resources: resources).estimate
     }
 
     public func run(against model: any PublishedModel, resources: AttackResources) throws -> AttackResult {

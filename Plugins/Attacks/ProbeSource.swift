@@ -6,11 +6,14 @@ import InvLabTensor
 /// it asks for generator samples, the generator plugin (built with the attack, so that validation
 /// checks it; fitted on the public faces when the attack runs, through the model cache).
 struct ProbeSource {
+    /// The attack's id, for the error without public faces.
+    let attack: String
     let config: ProbeConfig
     let generator: (any GeneratorPlugin)?
 
-    /// Builds the probe of `config`, found at `<context.path>.probe`.
-    init(_ config: ProbeConfig, context: BuildContext) throws {
+    /// Builds the probe of `config`, found at `<context.path>.probe`, for the attack `attack`.
+    init(_ config: ProbeConfig, attack: String, context: BuildContext) throws {
+        self.attack = attack
         self.config = config
         guard config.generatorSamples > 0 else {
             generator = nil
@@ -24,8 +27,12 @@ struct ProbeSource {
     }
 
     /// Probes `model` (`LambdaProbe.run`) on the public faces of `resources`, with random samples
-    /// of the fitted generator among the probes when `generator_samples` asks for them.
+    /// of the fitted generator among the probes when `generator_samples` asks for them. The
+    /// attacker's probes are public faces: an experiment without them is an error.
     func run(_ model: any PublishedModel, resources: AttackResources) throws -> (inputs: Tensor, outputs: Tensor, estimate: LambdaEstimate) {
+        guard resources.data.publicSet.count > 0 else {
+            throw AttackError("\(attack) probes the published model on public faces, but this experiment has no public images; set data.public_identities or data.public_source")
+        }
         let publicImages = resources.data.publicSet.images
         var samples: Tensor?
         if let generator {

@@ -111,7 +111,7 @@ public struct SurrogateAttack: AttackPlugin {
         } else {
             nested = collector.attempt { try registries.attacks.build(attackNode, context: context) }
         }
-        let probe = collector.attempt { try ProbeSource(configuration.probe, context: context) }
+        let probe = collector.attempt { try ProbeSource(configuration.probe, attack: Self.id, context: context) }
         guard collector.diagnostics.isEmpty, let distiller, let nested, let probe else { throw SpecError(collector.diagnostics) }
         self.probe = probe
         self.distiller = distiller
@@ -126,10 +126,6 @@ public struct SurrogateAttack: AttackPlugin {
 
     /// What the attack learns from g before attacking: the estimate and the trained student.
     public func learn(from model: any PublishedModel, resources: AttackResources) throws -> (estimate: LambdaEstimate, student: Network) {
-        let data = resources.data
-        guard data.publicSet.count > 0 else {
-            throw AttackError("surrogate queries the published model on public faces, but this experiment has no public images; set data.public_identities or data.public_source")
-        }
         let (inputs, outputs, estimate) = try probe.run(model, resources: resources)
         resources.environment.progress.log("surrogate: \(estimate.summary)")
         var lambda = estimate.lambda

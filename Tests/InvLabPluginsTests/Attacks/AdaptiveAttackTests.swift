@@ -130,6 +130,17 @@ struct AdaptiveAttackTests {
             "error: unknown generator 'pcaa' (at attack.probe.generator.type)") == true)
     }
 
+    @Test("without public faces, each probing attack says what it needs", arguments: ["lambda_aware", "surrogate"])
+    func noPublicFaces(id: String) throws {
+        let attack = try AdaptiveFixture.attack("{type: \(id)}")
+        var data = AdaptiveFixture.data
+        data.publicSet = LabeledSet(images: Tensor(zeros: [0] + AdaptiveFixture.shape), labels: [])
+        let resources = AttackResources(data: data, targets: [0], environment: .ephemeral(), seed: 3, registries: try Builtins.registries())
+        #expect(throws: AttackError("\(id) probes the published model on public faces, but this experiment has no public images; set data.public_identities or data.public_source")) {
+            _ = try attack.run(against: AdaptiveFixture.model(lambda: 0.25), resources: resources)
+        }
+    }
+
     @Test("rescaling undoes g = lambda f + (1 - lambda)/K exactly when f' is uniform")
     func rescaling() {
         let f = Tensor(shape: [2, 4], scalars: [0.7, 0.2, 0.1, 0, 0.25, 0.25, 0.25, 0.25])
