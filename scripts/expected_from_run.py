@@ -41,6 +41,13 @@ def main():
         f.write(f"# command: invlab run {spec}\n")
         f.write(f"# measured: {info['started'][:10]}, {seconds / 60:.1f} min of stages on 2 cores "
                 f"(BLAS {info['environment']['blas_kernel']}, {info['environment']['threads']} threads)\n")
+        completed = sum(1 for row in rows if row["status"] == "completed")
+        planned = int(info.get("trials") or len(rows))
+        if completed < planned:
+            # A run still going (or stopped): its figures so far. The headline's panel is the judges
+            # valid in every completed trial, so later trials can change the earlier rows' headline.
+            f.write(f"# partial: {completed} of {planned} trials completed when this was written; regenerate "
+                    f"from the finished run (the panel, hence attack_top1, can change with the later trials)\n")
         f.write("trial,metric,expected,tolerance\n")
         judge_rates, judge_accuracies = judge_columns(info)
         rates, accuracies = RATE + judge_rates, ACCURACY + judge_accuracies
