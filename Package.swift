@@ -31,11 +31,13 @@ let package = Package(
             "InvLabJSON", "InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN", "InvLabCore", "InvLabBuiltins", "InvLabCLI",
             "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers", "InvLabOptimizers",
             "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabJudges", "InvLabDummyRecognizer",
+            "InvLabONNX",
         ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: C system libraries (Debian -dev packages)
@@ -58,6 +60,8 @@ let package = Package(
         .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabJSON", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
         .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
         .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO"]),
+        // ONNX models: parsing (generated from onnx.proto), checking, and execution on the engine's autodiff.
+        .target(name: "InvLabONNX", dependencies: ["InvLabTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
@@ -91,6 +95,7 @@ let package = Package(
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON"]),
+        .testTarget(name: "InvLabONNXTests", dependencies: ["InvLabONNX", "InvLabTensor"]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
         // One target for every plugin module's tests, one sub-folder per module.
