@@ -24,6 +24,8 @@ public struct ONNXModel: Sendable {
     public let inputNames: [String]
     /// Graph outputs, in the graph's order.
     public let outputNames: [String]
+    /// The shape each graph input declares (nil for a symbolic dimension such as the batch).
+    public let inputShapes: [String: [Int?]]
 
     /// Reads and checks the model at `path`; external data files are resolved relative to its directory.
     public init(contentsOf path: String) throws {
@@ -60,6 +62,13 @@ public struct ONNXModel: Sendable {
         self.initializers = initializers
         inputNames = graph.input.map(\.name).filter { initializers[$0] == nil }
         outputNames = graph.output.map(\.name)
+        var inputShapes: [String: [Int?]] = [:]
+        for input in graph.input where input.type.tensorType.hasShape {
+            inputShapes[input.name] = input.type.tensorType.shape.dim.map { dim in
+                if case .dimValue(let value)? = dim.value { Int(exactly: value) } else { nil }
+            }
+        }
+        self.inputShapes = inputShapes
         guard !outputNames.isEmpty else { throw ONNXError("\(path): the graph declares no output") }
         nodes = try GraphOrder.sorted(graph.node, available: Set(inputNames).union(initializers.keys),
                                       outputs: outputNames, path: path)
@@ -69,6 +78,7 @@ public struct ONNXModel: Sendable {
                 throw ONNXError("\(path): node '\(node.name)' (op \(node.opType)) is in domain '\(domain)'; "
                     + "only the default ONNX domain (opsets \(Self.supportedOpsets.lowerBound)-\(Self.supportedOpsets.upperBound)) is supported")
             }
+            guard ONNXOperators.byName[node.opType] != nil else { throw unsupported(node) }
         }
     }
 

@@ -1,0 +1,87 @@
+import InvLabTensor
+
+/// 2-D convolution on the engine's `conv2d`: asymmetric pads become an explicit zero padding,
+/// groups become one convolution per group, dilations a kernel with zeros between its taps, all
+/// from differentiable operations, so input and weight gradients are the engine's.
+enum ConvolutionOps {
+    @Sendable static func conv(_ c: NodeContext) throws -> [RuntimeValue] {
+        var x = try c.float(0)
+        let w = try c.float(1)
+        let bias = try c.optionalFloat(2)
+        guard x.rank == 4, w.rank == 4 else {
+            throw c.fail("only 2-D convolution is supported (N x C x H x W input, O x C/group x kH x kW weight); got input \(x.shape), weight \(w.shape)")
+        }
+        let group = try c.int("group", default: 1)
+        let (channels, outputs) = (x.shape[1], w.shape[0])
+        guard group >= 1, channels == w.shape[1] * group, outputs % group == 0 else {
+            throw c.fail("input \(x.shape), weight \(w.shape) and group \(group) do not match")
+        }
+        if let bias, bias.shape != [outputs] { throw c.fail("bias must have shape [\(outputs)], got \(bias.shape)") }
+        if let kernel = try c.ints("kernel_shape"), kernel != Array(w.shape[2...]) {
+            throw c.fail("kernel_shape \(kernel) differs from the weight's \(Array(w.shape[2...]))")
+        }
+        let strides = try c.ints("strides") ?? [1, 1]
+        guard strides.count == 2, strides[0] >= 1, strides[0] == strides[1] else {
+            throw c.fail("strides \(strides) are not supported; supported: equal strides along H and W")
+        }
+        let dilations = try c.ints("dilations") ?? [1, 1]
+        guard dilations.count == 2, dilations.allSatisfy({ $0 >= 1 && $0 <= 64 }) else {
+            throw c.fail("dilations \(dilations) are not supported; supported: two values in 1...64")
+        }
+        let pads = try explicitPads(c)
+        var weight = w
+        if dilations != [1, 1] { weight = dilated(w, dilations) }
+        let (kh, kw) = (weight.shape[2], weight.shape[3])
+        guard x.shape[2] + pads[0] + pads[2] >= kh, x.shape[3] + pads[1] + pads[3] >= kw else {
+            throw c.fail("kernel \(kh)x\(kw) is larger than the padded input \(x.shape) (pads \(pads))")
+        }
+        var padding = pads[0]
+        if !pads.allSatisfy({ $0 == pads[0] }) {
+            x = try ShapeOps.padded(x, before: [0, 0, pads[0], pads[1]], after: [0, 0, pads[2], pads[3]], value: 0, c)
+            padding = 0
+        }
+        let stride = strides[0]
+        guard group > 1 else { return [.float(Var.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding))] }
+        let (inPer, outPer) = (channels / group, outputs / group)
+        let parts = (0..<group).map { g in
+            Var.conv2d(x.slice(alongAxis: 1, (g * inPer)..<((g + 1) * inPer)),
+                       weight: weight.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
+                       bias: bias?.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
+                       stride: stride, padding: padding)
+        }
+        return [.float(Var.concatenate(parts, alongAxis: 1))]
+    }
+
+    /// Pads as [top, left, bottom, right], from `pads` or `auto_pad` VALID.
+    static func explicitPads(_ c: NodeContext) throws -> [Int] {
+        let autoPad = try c.string("auto_pad", default: "NOTSET")
+        switch autoPad {
+        case "NOTSET":
+            let pads = try c.ints("pads") ?? [0, 0, 0, 0]
+            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else {
+                throw c.fail("pads \(pads) are not supported; supported: four non-negative values")
+            }
+            return pads
+        case "VALID": return [0, 0, 0, 0]
+        default: throw c.fail("auto_pad '\(autoPad)' is not supported; supported: NOTSET, VALID")
+        }
+    }
+
+    /// The kernel with `d - 1` zeros between neighbouring taps (a dilated convolution is an
+    /// ordinary one with this kernel): `O x C x kH x 1 x kW x 1` gets zero blocks appended along
+    /// the unit axes, is merged back and cropped after the last tap.
+    static func dilated(_ w: Var, _ dilations: [Int]) -> Var {
+        let (o, ci, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        let (dh, dw) = (dilations[0], dilations[1])
+        var spread = w.reshaped([o, ci, kh, 1, kw, 1])
+        if dh > 1 {
+            spread = Var.concatenate([spread, Var(constant: Tensor(zeros: [o, ci, kh, dh - 1, kw, 1]))], alongAxis: 3)
+        }
+        if dw > 1 {
+            spread = Var.concatenate([spread, Var(constant: Tensor(zeros: [o, ci, kh, dh, kw, dw - 1]))], alongAxis: 5)
+        }
+        return spread.reshaped([o, ci, kh * dh, kw * dw])
+            .slice(alongAxis: 2, 0..<((kh - 1) * dh + 1))
+            .slice(alongAxis: 3, 0..<((kw - 1) * dw + 1))
+    }
+}
