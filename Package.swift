@@ -95,7 +95,9 @@ let package = Package(
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON"]),
-        .testTarget(name: "InvLabONNXTests", dependencies: ["InvLabONNX", "InvLabTensor", "InvLabIO"]),
+        .testTarget(name: "InvLabONNXTests", dependencies: [
+            "InvLabONNX", "InvLabTensor", "InvLabIO", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
         // One target for every plugin module's tests, one sub-folder per module.

@@ -37,8 +37,14 @@ enum GraphOrder {
             }
         }
         guard order.count == nodes.count else {
-            let stuck = (0..<nodes.count).filter { waitingOn[$0] > 0 }.map { describe(nodes[$0]) }
-            throw ONNXError("\(path): the graph has a cycle through node(s) \(stuck.joined(separator: ", "))")
+            // Nodes left waiting are on a cycle or downstream of one; peel off those that feed
+            // no other waiting node until only the cycle(s) remain.
+            var stuck = Set((0..<nodes.count).filter { waitingOn[$0] > 0 })
+            while let sink = stuck.first(where: { consumers[$0].allSatisfy { !stuck.contains($0) } }) {
+                stuck.remove(sink)
+            }
+            let names = stuck.sorted().map { describe(nodes[$0]) }
+            throw ONNXError("\(path): the graph has a cycle through node(s) \(names.joined(separator: ", "))")
         }
         for output in outputs where !available.contains(output) && producer[output] == nil {
             throw ONNXError("\(path): graph output '\(output)' is not produced by any node")
