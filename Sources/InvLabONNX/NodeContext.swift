@@ -76,10 +76,10 @@ struct NodeContext {
         guard attribute.type == .int || (attribute.type == .undefined && attribute.hasI) else {
             throw fail("attribute '\(name)' must be an INT, got \(attribute.type)")
         }
-        guard let result = Int(exactly: attribute.i), abs(result) <= 1 << 40 else {
+        guard (-(1 << 40)...(1 << 40)).contains(attribute.i) else {
             throw fail("attribute '\(name)' = \(attribute.i) is out of range")
         }
-        return result
+        return Int(attribute.i)
     }
 
     func ints(_ name: String) throws -> [Int]? {
@@ -87,7 +87,7 @@ struct NodeContext {
         guard attribute.type == .ints || (attribute.type == .undefined && !attribute.ints.isEmpty) else {
             throw fail("attribute '\(name)' must be INTS, got \(attribute.type)")
         }
-        guard attribute.ints.count <= 64, attribute.ints.allSatisfy({ abs($0) <= 1 << 40 }) else {
+        guard attribute.ints.count <= 64, attribute.ints.allSatisfy({ (-(1 << 40)...(1 << 40)).contains($0) }) else {
             throw fail("attribute '\(name)' = \(attribute.ints.prefix(8)) is out of range")
         }
         return attribute.ints.map { Int($0) }

@@ -220,3 +220,31 @@ struct ONNXLoaderTests {
             "test.onnx: node 'clamp' (Clip, opset 17): min 1.0 exceeds max 0.0")
     }
 }
+
+/// Attribute values chosen to break naive arithmetic are refused with messages, not traps.
+@Suite("ONNX operators: hostile attributes")
+struct ONNXHostileAttributeTests {
+    @Test("Extreme integers, crops larger than the axis, paddings too large to allocate")
+    func extremes() throws {
+        var axis = ModelBuilder()
+        axis.node("Flatten", ["x"], ["y"], name: "flat", [ModelBuilder.attribute("axis", int: .min)])
+        #expect(onnxErrorMessage { try axis.load()(Var(constant: Tensor(zeros: [2, 2]))) } ==
+            "test.onnx: node 'flat' (Flatten, opset 17): attribute 'axis' = -9223372036854775808 is out of range")
+
+        var crop = ModelBuilder()
+        crop.integers("pads", [-3, 0])
+        crop.node("Pad", ["x", "pads"], ["y"], name: "crop")
+        #expect(onnxErrorMessage { try crop.load()(Var(constant: Tensor(zeros: [2]))) } ==
+            "test.onnx: node 'crop' (Pad, opset 17): pads [-3] + [0] are out of range for shape [2]")
+        crop.initializers[0].int64Data = [.min, .max]
+        #expect(onnxErrorMessage { try crop.load()(Var(constant: Tensor(zeros: [2]))) } ==
+            "test.onnx: node 'crop' (Pad, opset 17): pads [-9223372036854775808] + [9223372036854775807] are out of range for shape [2]")
+
+        var conv = ModelBuilder()
+        conv.floats("w", [1, 1, 1, 1], [1])
+        conv.node("Conv", ["x", "w"], ["y"], name: "conv", [ModelBuilder.attribute("pads", ints: [60000, 60000, 60000, 60000])])
+        #expect(onnxErrorMessage { try conv.load()(Var(constant: Tensor(zeros: [1, 1, 2, 2]))) } ==
+            "test.onnx: node 'conv' (Conv, opset 17): input [1, 1, 2, 2], weight [1, 1, 1, 1], pads [60000, 60000, 60000, 60000] "
+            + "and dilations [1, 1] need more than 268435456 elements")
+    }
+}

@@ -29,12 +29,18 @@ enum ConvolutionOps {
             throw c.fail("dilations \(dilations) are not supported; supported: two values in 1...64")
         }
         let pads = try explicitPads(c)
-        var weight = w
-        if dilations != [1, 1] { weight = dilated(w, dilations) }
-        let (kh, kw) = (weight.shape[2], weight.shape[3])
-        guard x.shape[2] + pads[0] + pads[2] >= kh, x.shape[3] + pads[1] + pads[3] >= kw else {
+        let (kh, kw) = ((w.shape[2] - 1) * dilations[0] + 1, (w.shape[3] - 1) * dilations[1] + 1)
+        let (height, width) = (x.shape[2] + pads[0] + pads[2], x.shape[3] + pads[1] + pads[3])
+        guard height >= kh, width >= kw else {
             throw c.fail("kernel \(kh)x\(kw) is larger than the padded input \(x.shape) (pads \(pads))")
         }
+        // The output and the unfolded patches of one image must stay allocatable.
+        let positions = [(height - kh) / strides[0] + 1, (width - kw) / strides[0] + 1]
+        let sizes = [[x.shape[0], outputs] + positions, [w.shape[1], kh, kw] + positions, [outputs, w.shape[1], kh, kw]]
+        guard sizes.allSatisfy({ ShapeOps.product($0) <= ShapeOps.maximumElements }) else {
+            throw c.fail("input \(x.shape), weight \(w.shape), pads \(pads) and dilations \(dilations) need more than \(ShapeOps.maximumElements) elements")
+        }
+        let weight = dilations == [1, 1] ? w : dilated(w, dilations)
         var padding = pads[0]
         if !pads.allSatisfy({ $0 == pads[0] }) {
             x = try ShapeOps.padded(x, before: [0, 0, pads[0], pads[1]], after: [0, 0, pads[2], pads[3]], value: 0, c)

@@ -7,6 +7,14 @@ enum ShapeOps {
     /// cannot blow one tensor up beyond 1 GB of Float).
     static let maximumElements = 1 << 28
 
+    /// The product of `sizes`, or `Int.max` when it overflows.
+    static func product(_ sizes: [Int]) -> Int {
+        sizes.reduce(1) { total, size in
+            let (result, overflow) = total.multipliedReportingOverflow(by: size)
+            return overflow ? Int.max : result
+        }
+    }
+
     @Sendable static func flatten(_ c: NodeContext) throws -> [RuntimeValue] {
         let x = try c.float(0)
         let axis = try c.int("axis", default: 1)
@@ -38,7 +46,7 @@ enum ShapeOps {
             default: throw c.fail("shape \(target.values) has an invalid dimension \(value)")
             }
         }
-        let known = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        let known = product(dims)
         let count = x.value.count
         if let hole {
             guard known > 0, count % known == 0 else { throw c.fail("cannot reshape \(x.shape) to \(target.values)") }
@@ -110,16 +118,16 @@ enum ShapeOps {
     /// (negative counts remove elements), built from slices and concatenations.
     static func padded(_ x: Var, before: [Int], after: [Int], value: Float, _ c: NodeContext) throws -> Var {
         var shape = x.shape
-        var count = 1
+        let limit = -maximumElements...maximumElements
         for axis in 0..<x.rank {
-            let (sum, overflow) = shape[axis].addingReportingOverflow(before[axis] &+ after[axis])
-            guard !overflow, abs(before[axis]) <= maximumElements, abs(after[axis]) <= maximumElements, sum >= 0 else {
+            let (low, high) = (before[axis], after[axis])
+            guard limit.contains(low), limit.contains(high), max(-low, 0) + max(-high, 0) <= shape[axis] else {
                 throw c.fail("pads \(before) + \(after) are out of range for shape \(x.shape)")
             }
+            let sum = shape[axis] + low + high
             shape[axis] = sum
-            count = count.multipliedReportingOverflow(by: sum).overflow ? Int.max : count * sum
         }
-        guard count <= maximumElements else { throw c.fail("padding \(x.shape) to \(shape) exceeds \(maximumElements) elements") }
+        guard product(shape) <= maximumElements else { throw c.fail("padding \(x.shape) to \(shape) exceeds \(maximumElements) elements") }
         var y = x
         for axis in 0..<x.rank {
             let (low, high) = (before[axis], after[axis])
