@@ -66,7 +66,7 @@ let package = Package(
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
         pluginTarget("InvLabDatasets", folder: "Datasets", extra: ["InvLabTensor", "InvLabIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        pluginTarget("InvLabRecognizers", folder: "Recognizers"),
+        pluginTarget("InvLabRecognizers", folder: "Recognizers", extra: ["InvLabONNX"]),
         pluginTarget("InvLabGenerators", folder: "Generators"),
         pluginTarget("InvLabRegularizers", folder: "Regularizers", extra: ["InvLabGenerators"]),
         pluginTarget("InvLabOptimizers", folder: "Optimizers"),
@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(name: "InvLabPluginsTests", dependencies: [
             "InvLabTestSupport", "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
+            "InvLabONNX", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -31,6 +31,16 @@ public protocol RecognizerPlugin: Plugin {
     var training: TrainingConfig { get }
     /// A weights file to load instead of training (e.g. a PyTorch `state_dict` as safetensors).
     var weights: URL? { get }
+    /// Puts the `weights` file into `network`, built from `architecture(inputShape:classes:)`.
+    /// The default reads safetensors by tensor name; a recognizer whose architecture already
+    /// holds the trained weights (an ONNX model, read whole) leaves the network as built.
+    func load(weights: URL, into network: inout Network) throws
+}
+
+extension RecognizerPlugin {
+    public func load(weights: URL, into network: inout Network) throws {
+        try network.load(from: weights)
+    }
 }
 
 /// A generative model of faces fitted on the public split: the latent search space of
