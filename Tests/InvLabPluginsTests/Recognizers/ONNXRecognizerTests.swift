@@ -1,4 +1,5 @@
 import Foundation
+import InvLabBuiltins
 import InvLabCore
 import InvLabNN
 @testable import InvLabONNX
@@ -17,9 +18,10 @@ struct ONNXRecognizerTests {
     static let weight = Tensor(shape: [3, 4], scalars: [1, -2, 0.5, 3, 0, 1, -1, 2, -0.5, 0.25, 1.5, -3])
     static let bias = Tensor([0.1, -0.2, 0.3])
 
-    /// A classifier of 1 x 2 x 2 images into 3 classes; `batch` fixes the declared batch size
-    /// (nil: a symbolic batch dimension, as `dynamic_axes` exports it).
-    static func writeModel(to directory: URL, batch: Int64? = nil, softmax: Bool = false) throws -> URL {
+    /// A linear classifier of `imageShape` images (`weight`: classes x pixels); `batch` fixes the
+    /// declared batch size (nil: a symbolic batch dimension, as `dynamic_axes` exports it).
+    static func writeModel(to directory: URL, batch: Int64? = nil, softmax: Bool = false, imageShape: [Int64] = [1, 2, 2],
+                           weight: Tensor = weight, bias: Tensor = bias) throws -> URL {
         func floats(_ name: String, _ tensor: Tensor) -> Onnx_TensorProto {
             var proto = Onnx_TensorProto()
             proto.name = name
@@ -40,7 +42,7 @@ struct ONNXRecognizerTests {
         graph.initializer = [floats("fc.weight", weight), floats("fc.bias", bias)]
         var input = Onnx_ValueInfoProto()
         input.name = "x"
-        input.type.tensorType.shape.dim = [batch, 1, 2, 2].map { size in
+        input.type.tensorType.shape.dim = ([batch] + imageShape.map { $0 }).map { size in
             var dim = Onnx_TensorShapeProto.Dimension()
             if let size { dim.dimValue = size } else { dim.dimParam = "batch" }
             return dim
@@ -149,5 +151,52 @@ struct ONNXRecognizerTests {
                                      file: "spec.yaml", at: SpecPath.root.appending("target"), kind: \.recognizers, cache: cache)
         }
         #expect(diagnostics.contains("expected one value or 3 (one per channel), got 2"), "\(diagnostics)")
+    }
+}
+
+/// A whole run with an ONNX target: the spec validates, the target is the file's model (its
+/// accuracy is that of the file's weights), and the attack's gradient reaches the images.
+@Suite("onnx recognizer in a run")
+struct ONNXRecognizerRunTests {
+    @Test("A tiny spec attacks an ONNX target end to end")
+    func run() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invlab-onnx-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var generator = SeededGenerator(seed: 4)
+        let weight = Tensor.normal([4, 192], standardDeviation: 0.5, generator: &generator)
+        _ = try ONNXRecognizerTests.writeModel(to: directory, imageShape: [1, 16, 12], weight: weight, bias: Tensor(zeros: [4]))
+        let spec = """
+            version: 1
+            name: onnx_target
+            seed: 3
+            data:
+              source: {type: synthetic_faces, identities: 4, images_per_identity: 4, height: 16, width: 12}
+              train_per_identity: 3
+            target: {type: onnx, path: classifier.onnx, input: {size: [16, 12], mean: [0.5], std: [0.5]}, classes: 4}
+            evaluator: {type: mlp, hidden: [8], train: {epochs: 2, batch_size: 4}}
+            attack:
+              type: gradient
+              iterations: 8
+              optimizer: {type: gradient_descent, lr: 1}
+            metrics: [target_confidence]
+            output: {images: false, report: false}
+
+            """
+        let specFile = directory.appendingPathComponent("spec.yaml")
+        try spec.write(to: specFile, atomically: true, encoding: .utf8)
+        let loaded = try SpecLoader.load(file: specFile.path, overrides: [], registries: try Builtins.registries())
+        var options = RunOptions(dataDirectory: directory.appendingPathComponent("data"))
+        options.outDirectory = directory.appendingPathComponent("run")
+        options.cacheDirectory = directory.appendingPathComponent("cache")
+        options.progress = .quiet
+        let summary = try ExperimentRunner(loaded: loaded, registries: try Builtins.registries(), options: options).run()
+        let results = try String(contentsOf: directory.appendingPathComponent("run/results.csv"), encoding: .utf8)
+        #expect(summary.outcomes.map(\.status) == [.completed], "\(results)")
+        // A 4-class target starts every attack at about 1/4 confidence; the attack must raise it.
+        let header = results.split(separator: "\n")[0].split(separator: ",").map(String.init)
+        let row = results.split(separator: "\n")[1].split(separator: ",").map(String.init)
+        let confidence = try #require(header.firstIndex(of: "target_confidence").flatMap { Double(row[$0]) })
+        #expect(confidence > 0.3, "\(results)")
     }
 }
