@@ -52,3 +52,12 @@ public enum ONNXOperators {
     /// The supported names, sorted, comma-separated (as error messages list them).
     public static var supportedList: String { all.map(\.name).sorted().joined(separator: ", ") }
 }
+
+extension ONNXOperators {
+    /// The operator table of the README (between `<!-- onnx-operators:begin -->` and
+    /// `<!-- onnx-operators:end -->`), generated from `all`; a test keeps the two equal.
+    public static var markdownTable: String {
+        let rows = all.sorted { $0.name < $1.name }.map { "| \($0.name) | \($0.notes.isEmpty ? "yes" : $0.notes) |" }
+        return (["| operator | supported |", "|---|---|"] + rows).joined(separator: "\n")
+    }
+}
