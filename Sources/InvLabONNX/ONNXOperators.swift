@@ -17,7 +17,7 @@ public enum ONNXOperators {
         ONNXOperator(name: "Clip", notes: "constant scalar min and max (optional)", run: ElementwiseOps.clip),
         ONNXOperator(name: "Concat", notes: "any axis", run: ShapeOps.concat),
         ONNXOperator(name: "Constant", notes: "value, value_float(s), value_int(s)", run: ShapeOps.constant),
-        ONNXOperator(name: "Conv", notes: "2-D, groups, dilations, pads (also asymmetric), equal strides along H and W; auto_pad NOTSET or VALID",
+        ONNXOperator(name: "Conv", notes: "2-D, groups, dilations, strides, pads (also asymmetric); auto_pad NOTSET or VALID",
                      run: ConvolutionOps.conv),
         ONNXOperator(name: "Div", notes: "NumPy broadcasting", run: ElementwiseOps.div),
         ONNXOperator(name: "Dropout", notes: "identity (inference); no mask output", run: ElementwiseOps.dropout),

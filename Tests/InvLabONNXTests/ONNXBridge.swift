@@ -16,7 +16,7 @@ enum ONNXBridge {
         guard result.status != 0 else { return nil }
         let detail = result.output.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
         return "ONNX fidelity test skipped: python3 cannot import torch, onnx and numpy (\(detail)); "
-            + "install them with `pip install torch==2.13.0+cpu onnx numpy`"
+            + "install them with `make python-test-deps` (torch 2.13.0+cpu, onnx 1.23.2)"
     }()
 
     static var isAvailable: Bool {

@@ -18,6 +18,17 @@ struct ONNXOperatorValueTests {
         a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }
     }
 
+    @Test("Conv with unequal strides keeps every stride-th row and column")
+    func unequalStrides() throws {
+        let x = Tensor(shape: [1, 1, 3, 5], scalars: (0..<15).map { Float($0) })
+        let y = try Self.run({ b in
+            b.floats("w", [1, 1, 1, 2], [1, 10])
+            b.node("Conv", ["x", "w"], ["y"], [ModelBuilder.attribute("strides", ints: [2, 3])])
+        }, x)
+        // Rows 0 and 2, windows starting at columns 0 and 3: x[r][c] + 10 * x[r][c + 1].
+        #expect(y == Tensor(shape: [1, 1, 2, 2], scalars: [0 + 10, 3 + 40, 10 + 110, 13 + 140]))
+    }
+
     @Test("Gemm: alpha, beta, transA and a broadcast C")
     func gemm() throws {
         let y = try Self.run({ b in

@@ -21,8 +21,8 @@ enum ConvolutionOps {
             throw c.fail("kernel_shape \(kernel) differs from the weight's \(Array(w.shape[2...]))")
         }
         let strides = try c.ints("strides") ?? [1, 1]
-        guard strides.count == 2, strides[0] >= 1, strides[0] == strides[1] else {
-            throw c.fail("strides \(strides) are not supported; supported: equal strides along H and W")
+        guard strides.count == 2, strides.allSatisfy({ $0 >= 1 && $0 <= 1 << 16 }) else {
+            throw c.fail("strides \(strides) are not supported; supported: two values in 1...65536")
         }
         let dilations = try c.ints("dilations") ?? [1, 1]
         guard dilations.count == 2, dilations.allSatisfy({ $0 >= 1 && $0 <= 64 }) else {
@@ -35,7 +35,9 @@ enum ConvolutionOps {
             throw c.fail("kernel \(kh)x\(kw) is larger than the padded input \(x.shape) (pads \(pads))")
         }
         // The output and the unfolded patches of one image must stay allocatable.
-        let positions = [(height - kh) / strides[0] + 1, (width - kw) / strides[0] + 1]
+        // Unequal strides run as a stride-1 convolution that is then subsampled, so size that one.
+        let engineStride = strides[0] == strides[1] ? strides[0] : 1
+        let positions = [(height - kh) / engineStride + 1, (width - kw) / engineStride + 1]
         let sizes = [[x.shape[0], outputs] + positions, [w.shape[1], kh, kw] + positions, [outputs, w.shape[1], kh, kw]]
         guard sizes.allSatisfy({ ShapeOps.product($0) <= ShapeOps.maximumElements }) else {
             throw c.fail("input \(x.shape), weight \(w.shape), pads \(pads) and dilations \(dilations) need more than \(ShapeOps.maximumElements) elements")
@@ -46,16 +48,39 @@ enum ConvolutionOps {
             x = try ShapeOps.padded(x, before: [0, 0, pads[0], pads[1]], after: [0, 0, pads[2], pads[3]], value: 0, c)
             padding = 0
         }
-        let stride = strides[0]
-        guard group > 1 else { return [.float(Var.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding))] }
-        let (inPer, outPer) = (channels / group, outputs / group)
-        let parts = (0..<group).map { g in
-            Var.conv2d(x.slice(alongAxis: 1, (g * inPer)..<((g + 1) * inPer)),
-                       weight: weight.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
-                       bias: bias?.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
-                       stride: stride, padding: padding)
+        var y: Var
+        if group == 1 {
+            y = Var.conv2d(x, weight: weight, bias: bias, stride: engineStride, padding: padding)
+        } else {
+            let (inPer, outPer) = (channels / group, outputs / group)
+            let parts = (0..<group).map { g in
+                Var.conv2d(x.slice(alongAxis: 1, (g * inPer)..<((g + 1) * inPer)),
+                           weight: weight.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
+                           bias: bias?.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
+                           stride: engineStride, padding: padding)
+            }
+            y = Var.concatenate(parts, alongAxis: 1)
         }
-        return [.float(Var.concatenate(parts, alongAxis: 1))]
+        if engineStride == 1 {
+            for (axis, step) in zip([2, 3], strides) where step > 1 { y = try subsampled(y, axis: axis, step: step, c) }
+        }
+        return [.float(y)]
+    }
+
+    /// Every `step`-th element along `axis` from the first (what a stride does to a stride-1
+    /// output): zero-padded to a multiple of `step`, split into (count, step) and the first of
+    /// each step kept; the zeros are never kept, so they get no gradient.
+    static func subsampled(_ y: Var, axis: Int, step: Int, _ c: NodeContext) throws -> Var {
+        let length = y.shape[axis]
+        let count = (length - 1) / step + 1
+        var after = [Int](repeating: 0, count: y.rank)
+        after[axis] = count * step - length
+        let padded = try ShapeOps.padded(y, before: [Int](repeating: 0, count: y.rank), after: after, value: 0, c)
+        var split = padded.shape
+        split.replaceSubrange(axis...axis, with: [count, step])
+        var kept = y.shape
+        kept[axis] = count
+        return padded.reshaped(split).slice(alongAxis: axis + 1, 0..<1).reshaped(kept)
     }
 
     /// Pads as [top, left, bottom, right], from `pads` or `auto_pad` VALID.
