@@ -66,7 +66,7 @@ let package = Package(
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
         pluginTarget("InvLabDatasets", folder: "Datasets", extra: ["InvLabTensor", "InvLabIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        pluginTarget("InvLabRecognizers", folder: "Recognizers", extra: ["InvLabONNX"]),
+        pluginTarget("InvLabRecognizers", folder: "Recognizers", extra: ["InvLabONNX", "InvLabIO"]),
         pluginTarget("InvLabGenerators", folder: "Generators"),
         pluginTarget("InvLabRegularizers", folder: "Regularizers", extra: ["InvLabGenerators"]),
         pluginTarget("InvLabOptimizers", folder: "Optimizers"),

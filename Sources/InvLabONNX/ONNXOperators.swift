@@ -32,7 +32,7 @@ public enum ONNXOperators {
                      run: PoolingOps.maxPool),
         ONNXOperator(name: "Mul", notes: "NumPy broadcasting", run: ElementwiseOps.mul),
         ONNXOperator(name: "Pad", notes: "constant mode, negative pads crop, optional axes (opset 18+)", run: ShapeOps.pad),
-        ONNXOperator(name: "Pow", notes: "constant exponent with one value", run: ElementwiseOps.pow),
+        ONNXOperator(name: "Pow", notes: "an exponent with one value (no gradient to the exponent)", run: ElementwiseOps.pow),
         ONNXOperator(name: "PRelu", notes: "slope broadcast to the input", run: ElementwiseOps.prelu),
         ONNXOperator(name: "ReduceMean", notes: "axes as attribute (opset < 18) or constant input (18+), keepdims, noop_with_empty_axes",
                      run: ShapeOps.reduceMean),

@@ -28,7 +28,8 @@ public enum RecognizerTraining {
         let architecture = try plugin.architecture(inputShape: inputShape, classes: classes)
         return TrainingRecipe(role: role, architecture: architecture, architectureName: "\(role) \(node.id)", inputShape: inputShape,
                               settings: settings, augmentation: training.augment,
-                              fingerprint: ["recognizer:" + emitFlowYAML(node.specNode), "role:\(role)", "seed:\(settings.seed)", dataFingerprint])
+                              fingerprint: ["recognizer:" + emitFlowYAML(node.specNode)] + (try plugin.trainingFingerprint())
+                                  + ["role:\(role)", "seed:\(settings.seed)", dataFingerprint])
     }
 
     /// The network of `recipe` trained on `set` (or loaded from `recognizer`'s `weights:` file,

@@ -35,12 +35,17 @@ public protocol RecognizerPlugin: Plugin {
     /// The default reads safetensors by tensor name; a recognizer whose architecture already
     /// holds the trained weights (an ONNX model, read whole) leaves the network as built.
     func load(weights: URL, into network: inout Network) throws
+    /// What determines the network before training besides the spec's text (e.g. the digest of a
+    /// model file that training starts from), added to the model cache's key. Empty by default.
+    func trainingFingerprint() throws -> [String]
 }
 
 extension RecognizerPlugin {
     public func load(weights: URL, into network: inout Network) throws {
         try network.load(from: weights)
     }
+
+    public func trainingFingerprint() throws -> [String] { [] }
 }
 
 /// A generative model of faces fitted on the public split: the latent search space of

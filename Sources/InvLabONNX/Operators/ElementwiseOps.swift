@@ -52,11 +52,12 @@ enum ElementwiseOps {
         return [.float(x.relu() - slope * (-x).relu())]
     }
 
-    /// x^p for a constant exponent with one value (what L2 normalisation and variances use).
+    /// x^p for an exponent with one value (what L2 normalisation and variances use). The
+    /// exponent is a constant of the model: no gradient flows into it, also when it is a weight.
     @Sendable static func pow(_ c: NodeContext) throws -> [RuntimeValue] {
         let (x, exponent) = (try c.float(0), try c.float(1))
-        guard exponent.value.count == 1, !exponent.isTracked else {
-            throw c.fail("only a constant exponent with one value is supported, got shape \(exponent.shape)")
+        guard exponent.value.count == 1 else {
+            throw c.fail("only an exponent with one value is supported, got shape \(exponent.shape)")
         }
         let p = exponent.value.scalars[0]
         let y = p == 1 ? x : (p == 2 ? x.squared() : x.pow(p))

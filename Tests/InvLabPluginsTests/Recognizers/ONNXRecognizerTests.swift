@@ -119,6 +119,21 @@ struct ONNXRecognizerTests {
         }
     }
 
+    @Test("fine_tune hands the network to the Core's training, cached under the file's digest")
+    func fineTune() throws {
+        try Self.withDirectory { directory in
+            let file = try Self.writeModel(to: directory)
+            let plugin = try Self.recognizer("type: onnx\npath: \(file.path)\nclasses: 3\nfine_tune: {epochs: 4, batch_size: 8}\n")
+            #expect(plugin.weights == nil)
+            #expect(plugin.training.epochs == 4 && plugin.training.batchSize == 8)
+            let before = try plugin.trainingFingerprint()
+            #expect(before.count == 1 && before[0].hasPrefix("onnx-sha256:"))
+            _ = try Self.writeModel(to: directory, bias: Tensor([1, 2, 3]))
+            #expect(try plugin.trainingFingerprint() != before, "a changed file must not reuse a cached fine-tuned network")
+            #expect(try Self.recognizer("type: onnx\npath: \(file.path)\nclasses: 3\n").trainingFingerprint() == [])
+        }
+    }
+
     @Test("Model and data that disagree are reported before anything runs")
     func mismatches() throws {
         try Self.withDirectory { directory in
@@ -158,6 +173,53 @@ struct ONNXRecognizerTests {
 /// accuracy is that of the file's weights), and the attack's gradient reaches the images.
 @Suite("onnx recognizer in a run")
 struct ONNXRecognizerRunTests {
+    /// Runs `spec` in `directory` and returns the first trial's row of results.csv by column.
+    static func run(_ spec: String, in directory: URL, name: String) throws -> [String: String] {
+        let specFile = directory.appendingPathComponent("\(name).yaml")
+        try spec.write(to: specFile, atomically: true, encoding: .utf8)
+        let loaded = try SpecLoader.load(file: specFile.path, overrides: [], registries: try Builtins.registries())
+        var options = RunOptions(dataDirectory: directory.appendingPathComponent("data"))
+        options.outDirectory = directory.appendingPathComponent("run-\(name)")
+        options.cacheDirectory = directory.appendingPathComponent("cache")
+        options.progress = .quiet
+        let summary = try ExperimentRunner(loaded: loaded, registries: try Builtins.registries(), options: options).run()
+        let results = try String(contentsOf: summary.directory.appendingPathComponent("results.csv"), encoding: .utf8)
+        #expect(summary.outcomes.map(\.status) == [.completed], "\(results)")
+        let lines = results.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return Dictionary(uniqueKeysWithValues: zip(lines[0], lines[1]))
+    }
+
+    @Test("fine_tune trains the imported model on the private split: its accuracy rises")
+    func fineTuneRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invlab-onnx-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try ONNXRecognizerTests.writeModel(to: directory, imageShape: [1, 16, 12], weight: Tensor(zeros: [4, 192]), bias: Tensor(zeros: [4]))
+        func spec(_ target: String) -> String {
+            """
+            version: 1
+            name: onnx_fine_tune
+            seed: 3
+            data:
+              source: {type: synthetic_faces, identities: 4, images_per_identity: 4, height: 16, width: 12}
+              train_per_identity: 3
+            target: \(target)
+            evaluator: {type: mlp, hidden: [8], train: {epochs: 2, batch_size: 4}}
+            attack: {type: gradient, iterations: 2, optimizer: {type: gradient_descent, lr: 0.1}}
+            metrics: [recognition_accuracy]
+            output: {images: false, report: false}
+
+            """
+        }
+        let target = "{type: onnx, path: classifier.onnx, classes: 4"
+        let asIs = try Self.run(spec(target + "}"), in: directory, name: "as_is")
+        let tuned = try Self.run(spec(target + ", fine_tune: {epochs: 30, batch_size: 4, optimizer: {type: adam, lr: 0.01}}}"),
+                                 in: directory, name: "tuned")
+        // All-zero weights give equal logits: the untrained model is right for one identity in four.
+        let (before, after) = (try #require(asIs["accuracy"].flatMap(Double.init)), try #require(tuned["accuracy"].flatMap(Double.init)))
+        #expect(before == 0.25 && after > 0.5, "accuracy as exported \(before), fine-tuned \(after)")
+    }
+
     @Test("A tiny spec attacks an ONNX target end to end")
     func run() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invlab-onnx-run-\(UUID().uuidString)")
