@@ -6,7 +6,7 @@ For each small model below and each opset in OPSETS, this script
 
 1. builds the module (seeded), gives its batch-norm layers random non-trivial statistics and
    affine parameters, switches to eval mode and exports it with `torch.onnx.export` (the
-   TorchScript exporter, `dynamo=False`, fixed shapes) to `DIR/NAME_opsetN.onnx`;
+   TorchScript exporter, `dynamo=False`, with a free batch dimension) to `DIR/NAME_opsetN.onnx`;
 2. draws a batch of random images in [0, 1) and writes `NAME_x.npy`, the outputs
    `NAME_logits.npy` and the gradient with respect to the images of the MI-FACE objective
    sum_i ||softmax(f(x_i)) - onehot(i mod classes)||^2 as `NAME_grad.npy` (float32);
@@ -15,8 +15,8 @@ For each small model below and each opset in OPSETS, this script
 
 Models: `resnet` (ResNet-style: stem, a residual block, a strided block with a 1x1 projection,
 BatchNorm everywhere, global average pooling), `vgg` (conv/ReLU/max-pool stack, linear layers
-with dropout), `embedder` (FaceNet-style: convolutions, a linear embedding L2-normalised with
-Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `zoo` (grouped, dilated and asymmetrically
+with dropout), `embedder` (FaceNet-style: convolutions, `view(size(0), -1)` (shape arithmetic), a linear
+embedding L2-normalised with Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `zoo` (grouped, dilated and asymmetrically
 padded convolutions, PReLU, LeakyReLU, Tanh, Sigmoid, Hardtanh (Clip), average pooling,
 Transpose, Concat, Reshape, log-softmax output) and `padded`, written with `onnx.helper` because
 PyTorch has no such layers: an explicit Pad with a constant value, a convolution with asymmetric
@@ -78,12 +78,13 @@ class Embedder(nn.Module):
     def __init__(self):
         super().__init__()
         self.features = nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.BatchNorm2d(4), nn.ReLU(),
-                                      nn.Conv2d(4, 6, 3, 2, 1), nn.ReLU(), nn.Flatten())
+                                      nn.Conv2d(4, 6, 3, 2, 1), nn.ReLU())
         self.embed = nn.Linear(6 * 3 * 3, 8)
         self.head = nn.Parameter(torch.randn(8, CLASSES))
 
     def forward(self, x):
-        e = self.embed(self.features(x))
+        y = self.features(x)
+        e = self.embed(y.view(y.size(0), -1))  # with a free batch: Shape, Gather, Unsqueeze, Concat, Reshape
         e = e / torch.sqrt(e.pow(2).mean(dim=1, keepdim=True) * 8 + 1e-6)
         return torch.matmul(e, self.head) * 4.0
 
@@ -192,7 +193,8 @@ def main(directory):
             # Without constant folding the exporter keeps BatchNormalization nodes (it would fold
             # them into the convolutions otherwise).
             torch.onnx.export(model, (x.detach(),), path, opset_version=opset, dynamo=False,
-                              do_constant_folding=name not in KEEP_BATCH_NORM, input_names=["x"], output_names=["logits"])
+                              do_constant_folding=name not in KEEP_BATCH_NORM, input_names=["x"], output_names=["logits"],
+                              dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}})
             print(f"{path}: {[node.op_type for node in onnx.load(path).graph.node]}")
         if index == 0:
             proto = onnx.load(os.path.join(directory, f"{name}_opset13.onnx"))

@@ -54,7 +54,7 @@ struct NodeContext {
         case nil: return nil
         case .integers(let integers): return integers
         case .float:
-            throw fail("input \(index) ('\(node.input[index])') must be an INT64 constant (initializer or Constant node)")
+            throw fail("input \(index) ('\(node.input[index])') must be an INT64 tensor (initializer, Constant node or shape arithmetic)")
         }
     }
 

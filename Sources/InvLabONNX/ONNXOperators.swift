@@ -23,6 +23,7 @@ public enum ONNXOperators {
         ONNXOperator(name: "Dropout", notes: "identity (inference); no mask output", run: ElementwiseOps.dropout),
         ONNXOperator(name: "Flatten", notes: "any axis", run: ShapeOps.flatten),
         ONNXOperator(name: "Gemm", notes: "alpha, beta, transA, transB, optional C with broadcasting", run: LinearOps.gemm),
+        ONNXOperator(name: "Gather", notes: "integer vectors only (shape arithmetic)", run: IntegerOps.gather),
         ONNXOperator(name: "GlobalAveragePool", notes: "N x C x H x W input", run: PoolingOps.globalAveragePool),
         ONNXOperator(name: "Identity", notes: "", run: ElementwiseOps.identity),
         ONNXOperator(name: "LeakyRelu", notes: "alpha", run: ElementwiseOps.leakyRelu),
@@ -38,12 +39,15 @@ public enum ONNXOperators {
                      run: ShapeOps.reduceMean),
         ONNXOperator(name: "Relu", notes: "", run: ElementwiseOps.relu),
         ONNXOperator(name: "Reshape", notes: "constant shape with 0 and -1; allowzero 0", run: ShapeOps.reshape),
+        ONNXOperator(name: "Shape", notes: "start and end", run: IntegerOps.shape),
         ONNXOperator(name: "Sigmoid", notes: "", run: ElementwiseOps.sigmoid),
         ONNXOperator(name: "Softmax", notes: "any axis", run: ElementwiseOps.softmax),
         ONNXOperator(name: "Sqrt", notes: "", run: ElementwiseOps.sqrt),
+        ONNXOperator(name: "Squeeze", notes: "float or integer tensors; axes input or all unit axes", run: IntegerOps.squeeze),
         ONNXOperator(name: "Sub", notes: "NumPy broadcasting", run: ElementwiseOps.sub),
         ONNXOperator(name: "Tanh", notes: "", run: ElementwiseOps.tanh),
         ONNXOperator(name: "Transpose", notes: "perm (default: reversed axes)", run: ShapeOps.transpose),
+        ONNXOperator(name: "Unsqueeze", notes: "float or integer tensors; axes input", run: IntegerOps.unsqueeze),
     ]
 
     /// The operators by name.

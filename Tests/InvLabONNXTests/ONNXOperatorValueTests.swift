@@ -29,6 +29,28 @@ struct ONNXOperatorValueTests {
         #expect(y == Tensor(shape: [1, 1, 2, 2], scalars: [0 + 10, 3 + 40, 10 + 110, 13 + 140]))
     }
 
+    @Test("Shape with start and end, Gather of a scalar index, Unsqueeze and Squeeze; Gather on floats is refused")
+    func shapeArithmetic() throws {
+        let x = Tensor(zeros: [2, 3, 1, 5])
+        let y = try Self.run({ b in
+            b.node("Shape", ["x"], ["dims"], [ModelBuilder.attribute("start", int: 1), ModelBuilder.attribute("end", int: -1)])  // [3, 1]
+            b.integers("last", [-1])
+            b.node("Gather", ["dims", "last"], ["one"])  // [1]
+            b.integers("rest", [-1])
+            b.node("Concat", ["one", "rest"], ["shape"], [ModelBuilder.attribute("axis", int: 0)])  // [1, -1]
+            b.node("Reshape", ["x", "shape"], ["flat"])  // [1, 30]
+            b.node("Squeeze", ["flat"], ["squeezed"])  // [30]
+            b.integers("axis", [1])
+            b.node("Unsqueeze", ["squeezed", "axis"], ["y"])  // [30, 1]
+        }, x)
+        #expect(y.shape == [30, 1])
+        var builder = ModelBuilder()
+        builder.integers("index", [0])
+        builder.node("Gather", ["x", "index"], ["y"], name: "rows")
+        #expect(onnxErrorMessage { try builder.load()(Var(constant: x)) } ==
+            "test.onnx: node 'rows' (Gather, opset 17): only integer data (shape arithmetic) is supported; Gather on float tensors is not")
+    }
+
     @Test("Gemm: alpha, beta, transA and a broadcast C")
     func gemm() throws {
         let y = try Self.run({ b in
