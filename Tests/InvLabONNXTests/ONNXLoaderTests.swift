@@ -240,6 +240,25 @@ struct ONNXHostileAttributeTests {
         #expect(onnxErrorMessage { try crop.load()(Var(constant: Tensor(zeros: [2]))) } ==
             "test.onnx: node 'crop' (Pad, opset 17): pads [-9223372036854775808] + [9223372036854775807] are out of range for shape [2]")
 
+        var outer = ModelBuilder()
+        outer.floats("row", [1, 20000], [Float](repeating: 1, count: 20000))
+        outer.node("Mul", ["x", "row"], ["y"], name: "outer")
+        #expect(onnxErrorMessage { try outer.load()(Var(constant: Tensor(zeros: [20000, 1]))) } ==
+            "test.onnx: node 'outer' (Mul, opset 17): shapes [20000, 1] and [1, 20000] broadcast to [20000, 20000], more than 268435456 elements")
+
+        var empty = ModelBuilder()
+        empty.floats("w", [0, 1, 1, 1], [])
+        empty.node("Conv", ["x", "w"], ["y"], name: "conv")
+        #expect(onnxErrorMessage { try empty.load()(Var(constant: Tensor(zeros: [1, 1, 2, 2]))) } ==
+            "test.onnx: node 'conv' (Conv, opset 17): empty input [1, 1, 2, 2] or weight [0, 1, 1, 1]")
+
+        var product = ModelBuilder()
+        product.floats("m", [1, 20000], [Float](repeating: 1, count: 20000))
+        product.node("MatMul", ["x", "m"], ["y"], name: "outer")
+        #expect(onnxErrorMessage { try product.load()(Var(constant: Tensor(zeros: [20000, 1]))) } ==
+            "test.onnx: node 'outer' (MatMul, opset 17): a product of 20000 x 1 and 1 x 20000 matrices is not supported "
+            + "(empty, or more than 268435456 result elements)")
+
         var conv = ModelBuilder()
         conv.floats("w", [1, 1, 1, 1], [1])
         conv.node("Conv", ["x", "w"], ["y"], name: "conv", [ModelBuilder.attribute("pads", ints: [60000, 60000, 60000, 60000])])

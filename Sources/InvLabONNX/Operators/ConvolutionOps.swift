@@ -11,6 +11,9 @@ enum ConvolutionOps {
         guard x.rank == 4, w.rank == 4 else {
             throw c.fail("only 2-D convolution is supported (N x C x H x W input, O x C/group x kH x kW weight); got input \(x.shape), weight \(w.shape)")
         }
+        guard (x.shape + w.shape).allSatisfy({ $0 >= 1 }) else {
+            throw c.fail("empty input \(x.shape) or weight \(w.shape)")
+        }
         let group = try c.int("group", default: 1)
         let (channels, outputs) = (x.shape[1], w.shape[0])
         guard group >= 1, channels == w.shape[1] * group, outputs % group == 0 else {

@@ -6,8 +6,11 @@ enum ElementwiseOps {
     /// A broadcasting binary operator; the shapes are checked first (the engine traps on a mismatch).
     static func binary(_ c: NodeContext, _ op: (Var, Var) -> Var) throws -> [RuntimeValue] {
         let (a, b) = (try c.float(0), try c.float(1))
-        guard Broadcasting.shape(a.shape, b.shape) != nil else {
+        guard let shape = Broadcasting.shape(a.shape, b.shape) else {
             throw c.fail("shapes \(a.shape) and \(b.shape) do not broadcast")
+        }
+        guard ShapeOps.product(shape) <= ShapeOps.maximumElements else {
+            throw c.fail("shapes \(a.shape) and \(b.shape) broadcast to \(shape), more than \(ShapeOps.maximumElements) elements")
         }
         return [.float(op(a, b))]
     }

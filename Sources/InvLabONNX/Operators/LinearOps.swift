@@ -14,6 +14,7 @@ enum LinearOps {
         guard k == kb else {
             throw c.fail("inner dimensions differ: A \(a.shape) (transA \(transA ? 1 : 0)), B \(b.shape) (transB \(transB ? 1 : 0))")
         }
+        try checkSizes(c, [m, k, n])
         var y = Var.matmul(a, b, transposeA: transA, transposeB: transB)
         if alpha != 1 { y = y * alpha }
         if let bias {
@@ -23,6 +24,14 @@ enum LinearOps {
             y = y + (beta == 1 ? bias : bias * beta)
         }
         return [.float(y)]
+    }
+
+    /// A product of `m x k` and `k x n` matrices needs non-empty operands and an allocatable result.
+    static func checkSizes(_ c: NodeContext, _ mkn: [Int]) throws {
+        guard mkn.allSatisfy({ $0 >= 1 }), ShapeOps.product([mkn[0], mkn[2]]) <= ShapeOps.maximumElements else {
+            throw c.fail("a product of \(mkn[0]) x \(mkn[1]) and \(mkn[1]) x \(mkn[2]) matrices is not supported "
+                + "(empty, or more than \(ShapeOps.maximumElements) result elements)")
+        }
     }
 
     /// NumPy matmul for a right operand of rank 1 or 2; a left operand of higher rank is a stack
@@ -37,6 +46,7 @@ enum LinearOps {
         let matrixB = b.rank == 1 ? b.reshaped([k, 1]) : b
         let n = matrixB.shape[1]
         let rows = a.shape.dropLast().reduce(1, *)
+        try checkSizes(c, [rows, k, n])
         let product = Var.matmul(a.reshaped([rows, k]), matrixB)
         var shape = Array(a.shape.dropLast())
         if b.rank == 2 { shape.append(n) }

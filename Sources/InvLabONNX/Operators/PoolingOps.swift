@@ -10,7 +10,9 @@ enum PoolingOps {
 
     static func window(_ c: NodeContext, _ x: Var) throws -> Window {
         try c.requireOutputs(1)
-        guard x.rank == 4 else { throw c.fail("only 2-D pooling is supported (N x C x H x W input), got \(x.shape)") }
+        guard x.rank == 4, x.shape.allSatisfy({ $0 >= 1 }) else {
+            throw c.fail("only 2-D pooling of a non-empty N x C x H x W input is supported, got \(x.shape)")
+        }
         guard let kernel = try c.ints("kernel_shape") else { throw c.fail("attribute 'kernel_shape' is missing") }
         guard kernel.count == 2, kernel[0] == kernel[1], kernel[0] >= 1 else {
             throw c.fail("kernel_shape \(kernel) is not supported; supported: a square kernel")
