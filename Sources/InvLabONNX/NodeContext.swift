@@ -113,7 +113,7 @@ struct NodeContext {
 
     /// An axis in `-rank..<rank` made non-negative.
     func axis(_ axis: Int, rank: Int, what: String = "axis") throws -> Int {
-        guard axis >= -rank, axis < max(rank, 1) else {
+        guard axis >= -rank, axis < rank else {
             throw fail("\(what) \(axis) is out of range for rank \(rank)")
         }
         return axis < 0 ? axis + rank : axis
