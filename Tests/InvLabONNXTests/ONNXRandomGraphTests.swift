@@ -17,8 +17,14 @@ struct ONNXRandomGraphTests {
         (0..<g.nextInt(below: 5)).map { _ in g.nextInt(below: 10) < 1 ? 0 : 1 + g.nextInt(below: 4) }
     }
 
+    /// Small integers, now and then an extreme one.
+    static func randomInt(_ g: inout SeededGenerator) -> Int64 {
+        let extremes: [Int64] = [.min, .max, 1 << 40, -(1 << 40), 1 << 31, 65_537]
+        return g.nextInt(below: 40) == 0 ? extremes[g.nextInt(below: extremes.count)] : Int64(g.nextInt(below: 10)) - 3
+    }
+
     static func randomInts(_ g: inout SeededGenerator) -> [Int64] {
-        (0..<g.nextInt(below: 6)).map { _ in Int64(g.nextInt(below: 10)) - 3 }
+        (0..<g.nextInt(below: 6)).map { _ in randomInt(&g) }
     }
 
     @Test("Each operator on random operands and attributes returns a value or an ONNXError")
@@ -42,7 +48,7 @@ struct ONNXRandomGraphTests {
             }
             var attributes: [Onnx_AttributeProto] = []
             for name in Self.intAttributes where g.nextInt(below: 6) == 0 {
-                attributes.append(ModelBuilder.attribute(name, int: Int64(g.nextInt(below: 9)) - 3))
+                attributes.append(ModelBuilder.attribute(name, int: Self.randomInt(&g)))
             }
             for name in Self.intsAttributes where g.nextInt(below: 4) == 0 {
                 attributes.append(ModelBuilder.attribute(name, ints: Self.randomInts(&g)))
