@@ -104,6 +104,29 @@ struct ONNXRecognizerTests {
         }
     }
 
+    @Test("Images are resized, replicated to three channels and laid out NHWC as configured")
+    func inputConversion() throws {
+        try Self.withDirectory { directory in
+            let weight = Tensor(shape: [3, 12], scalars: (0..<36).map { Float($0 % 7) - 3 })
+            let file = try Self.writeModel(to: directory, imageShape: [2, 2, 3], weight: weight)
+            let plugin = try Self.recognizer("type: onnx\npath: \(file.path)\ninput: {layout: NHWC, size: [2, 2], channels: 3}\nclasses: 3\n")
+            let network = Network(try plugin.architecture(inputShape: [1, 4, 4], classes: 3), inputShape: [1, 4, 4], seed: 1)
+            let images = Tensor(shape: [1, 1, 4, 4], scalars: (0..<16).map { Float($0) / 16 })
+            // Halving by bilinear resampling averages each 2 x 2 block; NHWC puts a pixel's three
+            // (equal) channels next to each other.
+            let v = images.scalars
+            let pixels: [Float] = [0, 2, 8, 10].map { (i: Int) -> Float in (v[i] + v[i + 1] + v[i + 4] + v[i + 5]) / 4 }
+            var expected = Self.bias.scalars
+            for k in 0..<3 {
+                for p in 0..<4 {
+                    for channel in 0..<3 { expected[k] += pixels[p] * weight[k, 3 * p + channel] }
+                }
+            }
+            let logits = network.predict(images)
+            #expect(zip(logits.scalars, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(logits) vs \(expected)")
+        }
+    }
+
     @Test("The network is the file's, not trained: training returns the model as loaded")
     func neverTrained() throws {
         try Self.withDirectory { directory in
