@@ -14,8 +14,8 @@ For each small model below and each opset in OPSETS, this script
    external data file, `NAME_external.onnx` + `NAME_external.data`.
 
 Models: `resnet` (ResNet-style: stem, a residual block, a strided block with a 1x1 projection,
-BatchNorm everywhere, global average pooling), `vgg` (conv/ReLU/max-pool stack, linear layers
-with dropout), `embedder` (FaceNet-style: convolutions, `view(size(0), -1)` (shape arithmetic), a linear
+BatchNorm everywhere, global average pooling), `vgg` (conv/ReLU/max-pool stack, the last pooling with ceil_mode,
+linear layers with dropout), `embedder` (FaceNet-style: convolutions, `view(size(0), -1)` (shape arithmetic), a linear
 embedding L2-normalised with Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `zoo` (grouped, dilated and asymmetrically
 padded convolutions, PReLU, LeakyReLU, Tanh, Sigmoid, Hardtanh (Clip), average pooling,
 Transpose, Concat, Reshape, log-softmax output) and `padded`, written with `onnx.helper` because
@@ -70,8 +70,8 @@ class ResNet(nn.Module):
 def vgg():
     return nn.Sequential(
         nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(4, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(6 * 3 * 2, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, CLASSES))
+        nn.Conv2d(4, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Flatten(), nn.Linear(6 * 3 * 3, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, CLASSES))
 
 
 class Embedder(nn.Module):

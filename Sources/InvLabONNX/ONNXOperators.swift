@@ -11,7 +11,7 @@ public struct ONNXOperator: Sendable {
 public enum ONNXOperators {
     public static let all: [ONNXOperator] = [
         ONNXOperator(name: "Add", notes: "NumPy broadcasting", run: ElementwiseOps.add),
-        ONNXOperator(name: "AveragePool", notes: "2-D, square kernel, equal strides, symmetric pads, count_include_pad 0 or 1; no ceil_mode",
+        ONNXOperator(name: "AveragePool", notes: "2-D, square kernel, equal strides, symmetric pads, count_include_pad 0 or 1; ceil_mode only when it adds no window",
                      run: PoolingOps.averagePool),
         ONNXOperator(name: "BatchNormalization", notes: "inference (training_mode 0), N x C or N x C x ... input", run: PoolingOps.batchNormalization),
         ONNXOperator(name: "Clip", notes: "constant scalar min and max (optional)", run: ElementwiseOps.clip),
@@ -29,7 +29,7 @@ public enum ONNXOperators {
         ONNXOperator(name: "LeakyRelu", notes: "alpha", run: ElementwiseOps.leakyRelu),
         ONNXOperator(name: "LogSoftmax", notes: "any axis", run: ElementwiseOps.logSoftmax),
         ONNXOperator(name: "MatMul", notes: "1-D or 2-D right operand; left operand of any rank", run: LinearOps.matMul),
-        ONNXOperator(name: "MaxPool", notes: "2-D, square kernel, equal strides, symmetric pads; no ceil_mode, dilations or indices",
+        ONNXOperator(name: "MaxPool", notes: "2-D, square kernel, equal strides, symmetric pads, ceil_mode; no dilations or indices",
                      run: PoolingOps.maxPool),
         ONNXOperator(name: "Mul", notes: "NumPy broadcasting", run: ElementwiseOps.mul),
         ONNXOperator(name: "Pad", notes: "constant mode, negative pads crop, optional axes (opset 18+)", run: ShapeOps.pad),

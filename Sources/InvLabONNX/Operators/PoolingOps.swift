@@ -6,6 +6,8 @@ enum PoolingOps {
     /// larger than half the kernel, no dilation, floor rounding.
     struct Window {
         var kernel, stride, padding: Int
+        /// Rows and columns of padding added after the input for `ceil_mode` (never winning a max).
+        var extraHeight = 0, extraWidth = 0
     }
 
     static func window(_ c: NodeContext, _ x: Var) throws -> Window {
@@ -22,7 +24,7 @@ enum PoolingOps {
             throw c.fail("strides \(strides) are not supported; supported: equal strides along H and W")
         }
         guard (try c.ints("dilations") ?? [1, 1]) == [1, 1] else { throw c.fail("dilations are not supported") }
-        guard try c.int("ceil_mode", default: 0) == 0 else { throw c.fail("ceil_mode 1 is not supported; supported: 0") }
+        let ceilMode = try c.int("ceil_mode", default: 0) != 0
         let pads = try ConvolutionOps.explicitPads(c)
         guard pads.allSatisfy({ $0 == pads[0] }), pads[0] * 2 <= kernel[0] else {
             throw c.fail("pads \(pads) are not supported; supported: equal pads of at most half the kernel")
@@ -30,14 +32,33 @@ enum PoolingOps {
         guard x.shape[2] + 2 * pads[0] >= kernel[0], x.shape[3] + 2 * pads[0] >= kernel[0] else {
             throw c.fail("kernel \(kernel) is larger than the padded input \(x.shape)")
         }
-        return Window(kernel: kernel[0], stride: strides[0], padding: pads[0])
+        var window = Window(kernel: kernel[0], stride: strides[0], padding: pads[0])
+        if ceilMode {
+            window.extraHeight = ceilExtra(x.shape[2], window)
+            window.extraWidth = ceilExtra(x.shape[3], window)
+        }
+        return window
+    }
+
+    /// Padding after an axis of `size` that makes floor rounding give ceil_mode's output size:
+    /// ceil((size + 2p - k) / s) + 1 windows, less the last if it would start past the input and
+    /// its leading padding (PyTorch's and ONNX's rule).
+    static func ceilExtra(_ size: Int, _ w: Window) -> Int {
+        let span = size + 2 * w.padding - w.kernel
+        var count = (span + w.stride - 1) / w.stride + 1
+        if (count - 1) * w.stride >= size + w.padding { count -= 1 }
+        return max(0, (count - 1) * w.stride + w.kernel - (size + 2 * w.padding))
     }
 
     @Sendable static func maxPool(_ c: NodeContext) throws -> [RuntimeValue] {
         let x = try c.float(0)
         let w = try window(c, x)
         guard try c.int("storage_order", default: 0) == 0 else { throw c.fail("storage_order 1 is not supported") }
-        return [.float(x.maxPool2d(kernel: w.kernel, stride: w.stride, padding: w.padding))]
+        var input = x
+        if w.extraHeight > 0 || w.extraWidth > 0 {
+            input = try ShapeOps.padded(x, before: [0, 0, 0, 0], after: [0, 0, w.extraHeight, w.extraWidth], value: -.infinity, c)
+        }
+        return [.float(input.maxPool2d(kernel: w.kernel, stride: w.stride, padding: w.padding))]
     }
 
     /// The engine averages over the whole window (padding counts as zeros); for
@@ -46,6 +67,9 @@ enum PoolingOps {
     @Sendable static func averagePool(_ c: NodeContext) throws -> [RuntimeValue] {
         let x = try c.float(0)
         let w = try window(c, x)
+        guard w.extraHeight == 0 && w.extraWidth == 0 else {
+            throw c.fail("ceil_mode 1 adding a partial window is not supported for AveragePool")
+        }
         let y = x.avgPool2d(kernel: w.kernel, stride: w.stride, padding: w.padding)
         guard w.padding > 0, try c.int("count_include_pad", default: 0) == 0 else { return [.float(y)] }
         let inside = Tensor.avgPool2d(Tensor(repeating: 1, shape: [1, 1, x.shape[2], x.shape[3]]),
