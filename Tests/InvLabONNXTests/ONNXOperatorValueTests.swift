@@ -51,6 +51,22 @@ struct ONNXOperatorValueTests {
             "test.onnx: node 'rows' (Gather, opset 17): only integer data (shape arithmetic) is supported; Gather on float tensors is not")
     }
 
+    @Test("Conv auto_pad SAME_UPPER and SAME_LOWER put the odd padding after and before")
+    func samePadding() throws {
+        let x = Tensor(shape: [1, 1, 1, 4], scalars: [1, 2, 3, 4])
+        func conv(_ mode: String) throws -> Tensor {
+            try Self.run({ b in
+                b.floats("w", [1, 1, 1, 2], [1, 10])
+                var autoPad = Onnx_AttributeProto()
+                (autoPad.name, autoPad.type, autoPad.s) = ("auto_pad", .string, Data(mode.utf8))
+                b.node("Conv", ["x", "w"], ["y"], [autoPad])
+            }, x)
+        }
+        // One column of padding: after the input (UPPER) or before it (LOWER).
+        #expect(try conv("SAME_UPPER") == Tensor(shape: [1, 1, 1, 4], scalars: [21, 32, 43, 4]))
+        #expect(try conv("SAME_LOWER") == Tensor(shape: [1, 1, 1, 4], scalars: [10, 21, 32, 43]))
+    }
+
     @Test("Gemm: alpha, beta, transA and a broadcast C")
     func gemm() throws {
         let y = try Self.run({ b in

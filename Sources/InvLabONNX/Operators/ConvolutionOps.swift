@@ -31,8 +31,8 @@ enum ConvolutionOps {
         guard dilations.count == 2, dilations.allSatisfy({ $0 >= 1 && $0 <= 64 }) else {
             throw c.fail("dilations \(dilations) are not supported; supported: two values in 1...64")
         }
-        let pads = try explicitPads(c)
         let (kh, kw) = ((w.shape[2] - 1) * dilations[0] + 1, (w.shape[3] - 1) * dilations[1] + 1)
+        let pads = try explicitPads(c, spatial: Array(x.shape[2...]), kernel: [kh, kw], strides: strides)
         let (height, width) = (x.shape[2] + pads[0] + pads[2], x.shape[3] + pads[1] + pads[3])
         guard height >= kh, width >= kw else {
             throw c.fail("kernel \(kh)x\(kw) is larger than the padded input \(x.shape) (pads \(pads))")
@@ -86,8 +86,10 @@ enum ConvolutionOps {
         return padded.reshaped(split).slice(alongAxis: axis + 1, 0..<1).reshaped(kept)
     }
 
-    /// Pads as [top, left, bottom, right], from `pads` or `auto_pad` VALID.
-    static func explicitPads(_ c: NodeContext) throws -> [Int] {
+    /// Pads as [top, left, bottom, right], from `pads` or `auto_pad`. SAME_UPPER and SAME_LOWER
+    /// pad so that the output has ceil(size / stride) positions, the odd one after (UPPER) or
+    /// before (LOWER); `spatial`, `kernel` (dilated extent) and `strides` are per axis (H, W).
+    static func explicitPads(_ c: NodeContext, spatial: [Int], kernel: [Int], strides: [Int]) throws -> [Int] {
         let autoPad = try c.string("auto_pad", default: "NOTSET")
         switch autoPad {
         case "NOTSET":
@@ -97,7 +99,16 @@ enum ConvolutionOps {
             }
             return pads
         case "VALID": return [0, 0, 0, 0]
-        default: throw c.fail("auto_pad '\(autoPad)' is not supported; supported: NOTSET, VALID")
+        case "SAME_UPPER", "SAME_LOWER":
+            var pads = [0, 0, 0, 0]
+            for axis in 0..<2 {
+                let outputs = (spatial[axis] + strides[axis] - 1) / strides[axis]
+                let total = max(0, (outputs - 1) * strides[axis] + kernel[axis] - spatial[axis])
+                let small = total / 2
+                (pads[axis], pads[axis + 2]) = autoPad == "SAME_UPPER" ? (small, total - small) : (total - small, small)
+            }
+            return pads
+        default: throw c.fail("auto_pad '\(autoPad)' is not supported; supported: NOTSET, VALID, SAME_UPPER, SAME_LOWER")
         }
     }
 

@@ -16,8 +16,8 @@ enum PoolingOps {
             throw c.fail("only 2-D pooling of a non-empty N x C x H x W input is supported, got \(x.shape)")
         }
         guard let kernel = try c.ints("kernel_shape") else { throw c.fail("attribute 'kernel_shape' is missing") }
-        guard kernel.count == 2, kernel[0] == kernel[1], kernel[0] >= 1 else {
-            throw c.fail("kernel_shape \(kernel) is not supported; supported: a square kernel")
+        guard kernel.count == 2, kernel[0] == kernel[1], (1...1024).contains(kernel[0]) else {
+            throw c.fail("kernel_shape \(kernel) is not supported; supported: a square kernel of side 1...1024")
         }
         let strides = try c.ints("strides") ?? [1, 1]
         guard strides.count == 2, strides[0] == strides[1], strides[0] >= 1 else {
@@ -25,7 +25,7 @@ enum PoolingOps {
         }
         guard (try c.ints("dilations") ?? [1, 1]) == [1, 1] else { throw c.fail("dilations are not supported") }
         let ceilMode = try c.int("ceil_mode", default: 0) != 0
-        let pads = try ConvolutionOps.explicitPads(c)
+        let pads = try ConvolutionOps.explicitPads(c, spatial: Array(x.shape[2...]), kernel: kernel, strides: strides)
         guard pads.allSatisfy({ $0 == pads[0] }), pads[0] * 2 <= kernel[0] else {
             throw c.fail("pads \(pads) are not supported; supported: equal pads of at most half the kernel")
         }
