@@ -9,7 +9,8 @@ For each small model below and each opset in OPSETS, this script
    TorchScript exporter, `dynamo=False`, with a free batch dimension) to `DIR/NAME_opsetN.onnx`;
 2. draws a batch of random images in [0, 1) and writes `NAME_x.npy`, the outputs
    `NAME_logits.npy` and the gradient with respect to the images of the MI-FACE objective
-   sum_i ||softmax(f(x_i)) - onehot(i mod classes)||^2 as `NAME_grad.npy` (float32);
+   sum_i ||softmax(f(x_i)) - onehot(i mod classes)||^2 as `NAME_grad.npy` (float32; classes is the
+   output's width);
 3. for the first model, also saves a copy of the opset-13 file with every initializer in an
    external data file, `NAME_external.onnx` + `NAME_external.data`.
 
@@ -18,7 +19,8 @@ BatchNorm everywhere, global average pooling), `vgg` (conv/ReLU/max-pool stack, 
 linear layers with dropout), `embedder` (FaceNet-style: convolutions, `view(size(0), -1)` (shape arithmetic), a linear
 embedding L2-normalised with Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `zoo` (grouped, dilated and asymmetrically
 padded convolutions, PReLU, LeakyReLU, Tanh, Sigmoid, Hardtanh (Clip), average pooling,
-Transpose, Concat, Reshape, log-softmax output) and `padded`, written with `onnx.helper` because
+Transpose, Concat, Reshape, log-softmax output), `resnet18` (ResNet-18's layout for 112 x 92 grey faces
+and 40 identities, batch 2, opset 17 only) and `padded`, written with `onnx.helper` because
 PyTorch has no such layers: an explicit Pad with a constant value, a convolution with asymmetric
 pads, BatchNormalization, ReduceMean over one axis (its reference is computed with the same
 weights by PyTorch's functional operations).
@@ -107,8 +109,28 @@ class Zoo(nn.Module):
         return torch.log_softmax(self.fc(y), dim=1)
 
 
-KEEP_BATCH_NORM = {"resnet", "embedder"}
-MODELS = [("resnet", ResNet), ("vgg", vgg), ("embedder", Embedder), ("zoo", Zoo)]
+class ResNet18(nn.Module):
+    """ResNet-18's layout (He et al. 2016: 7x7 stem, max pooling, four stages of two basic blocks,
+    widths 64-512) for grey 112 x 92 faces and 40 identities, as ORL's."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        blocks, width = [], 64
+        for stage, out in enumerate([64, 128, 256, 512]):
+            blocks += [ResNetBlock(width, out, 1 if stage == 0 else 2), ResNetBlock(out, out, 1)]
+            width = out
+        self.blocks = nn.Sequential(*blocks)
+        self.fc = nn.Linear(512, 40)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(self.blocks(self.stem(x)), 1), 1))
+
+
+KEEP_BATCH_NORM = {"resnet", "embedder", "resnet18"}
+# name, module, batch, image shape, opsets
+MODELS = [("resnet", ResNet, BATCH, SHAPE, OPSETS), ("vgg", vgg, BATCH, SHAPE, OPSETS), ("embedder", Embedder, BATCH, SHAPE, OPSETS),
+          ("zoo", Zoo, BATCH, SHAPE, OPSETS), ("resnet18", ResNet18, 2, (1, 112, 92), [17])]
 
 
 def randomize_batch_norm(model, generator):
@@ -123,7 +145,8 @@ def randomize_batch_norm(model, generator):
 
 
 def mi_face(output):
-    target = torch.nn.functional.one_hot(torch.arange(output.shape[0]) % CLASSES, CLASSES).float()
+    classes = output.shape[1]
+    target = torch.nn.functional.one_hot(torch.arange(output.shape[0]) % classes, classes).float()
     return ((torch.softmax(output, dim=1) - target) ** 2).sum()
 
 
@@ -176,19 +199,19 @@ def padded_model(directory, generator):
 
 
 def main(directory):
-    for index, (name, build) in enumerate(MODELS):
+    for index, (name, build, batch, shape, opsets) in enumerate(MODELS):
         torch.manual_seed(100 + index)
         model = build()
         randomize_batch_norm(model, torch.Generator().manual_seed(200 + index))
         model.eval()
-        x = torch.rand((BATCH,) + SHAPE, generator=torch.Generator().manual_seed(300 + index))
+        x = torch.rand((batch,) + shape, generator=torch.Generator().manual_seed(300 + index))
         x.requires_grad_(True)
         output = model(x)
         gradient, = torch.autograd.grad(mi_face(output), x)
         np.save(os.path.join(directory, f"{name}_x.npy"), x.detach().numpy().astype(np.float32))
         np.save(os.path.join(directory, f"{name}_logits.npy"), output.detach().numpy().astype(np.float32))
         np.save(os.path.join(directory, f"{name}_grad.npy"), gradient.numpy().astype(np.float32))
-        for opset in OPSETS:
+        for opset in opsets:
             path = os.path.join(directory, f"{name}_opset{opset}.onnx")
             # Without constant folding the exporter keeps BatchNormalization nodes (it would fold
             # them into the convolutions otherwise).
