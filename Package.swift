@@ -31,11 +31,13 @@ let package = Package(
             "InvLabJSON", "InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN", "InvLabCore", "InvLabBuiltins", "InvLabCLI",
             "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers", "InvLabOptimizers",
             "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabJudges", "InvLabDummyRecognizer",
+            "InvLabONNX",
         ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: C system libraries (Debian -dev packages)
@@ -58,11 +60,13 @@ let package = Package(
         .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabJSON", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
         .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
         .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO"]),
+        // ONNX models: parsing (generated from onnx.proto), checking, and execution on the engine's autodiff.
+        .target(name: "InvLabONNX", dependencies: ["InvLabTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
         pluginTarget("InvLabDatasets", folder: "Datasets", extra: ["InvLabTensor", "InvLabIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        pluginTarget("InvLabRecognizers", folder: "Recognizers"),
+        pluginTarget("InvLabRecognizers", folder: "Recognizers", extra: ["InvLabONNX", "InvLabIO"]),
         pluginTarget("InvLabGenerators", folder: "Generators"),
         pluginTarget("InvLabRegularizers", folder: "Regularizers", extra: ["InvLabGenerators"]),
         pluginTarget("InvLabOptimizers", folder: "Optimizers"),
@@ -91,12 +95,16 @@ let package = Package(
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON"]),
+        .testTarget(name: "InvLabONNXTests", dependencies: [
+            "InvLabONNX", "InvLabTensor", "InvLabIO", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
         // One target for every plugin module's tests, one sub-folder per module.
         .testTarget(name: "InvLabPluginsTests", dependencies: [
             "InvLabTestSupport", "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
+            "InvLabONNX", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
     ],
     swiftLanguageModes: [.v6]

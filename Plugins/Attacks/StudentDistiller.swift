@@ -40,7 +40,7 @@ struct StudentDistiller {
         let template = Network(architecture, inputShape: shape, seed: seed, name: "\(name) \(node.id)")
         if let weights = recognizer.weights {
             var loaded = template
-            try loaded.load(from: weights)
+            try recognizer.load(weights: weights, into: &loaded)
             return loaded
         }
         let key = ModelCache.key([name, "student:" + emitFlowYAML(node.specNode), "seed:\(seed)",

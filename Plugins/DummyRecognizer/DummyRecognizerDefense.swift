@@ -222,7 +222,7 @@ public struct DummyRecognizerDefense: DefensePlugin {
         let architecture = try recognizer.architecture(inputShape: imageShape, classes: classes)
         var template = Network(architecture, inputShape: imageShape, seed: seed, name: "dummy recognizer \(recognizerNode.id)")
         if let weights = recognizer.weights {
-            do { try template.load(from: weights) } catch {
+            do { try recognizer.load(weights: weights, into: &template) } catch {
                 throw DummyRecognizerError("dummy_recognizer: cannot load the dummy recognizer's weights: \(error)")
             }
             return template

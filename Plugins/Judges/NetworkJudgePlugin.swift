@@ -115,7 +115,7 @@ public struct NetworkJudgePlugin: JudgePlugin {
             recipe.fingerprint.append(adversarial.engine.fingerprint)
         }
         let network = try RecognizerTraining.train(recipe, on: LabeledSet(images: images, labels: resources.data.privateTrain.labels),
-                                                   weights: plugin.weights, environment: resources.environment)
+                                                   recognizer: plugin, environment: resources.environment)
         let isTarget = recipe.fingerprint == resources.targetFingerprint
         var description = describe(source: "trained for this judge on the private training split (seed \(recipe.settings.seed))", model: node)
         if let adversarial = configuration.adversarial {

@@ -6,6 +6,6 @@ public enum InvLabRecognizersModule {
 
     public static func register(into registries: inout Registries) throws {
         try registries.register([
-            SoftmaxRegressionRecognizer.self, MLPRecognizer.self, CNNRecognizer.self, ResNetRecognizer.self], module: name)
+            SoftmaxRegressionRecognizer.self, MLPRecognizer.self, CNNRecognizer.self, ResNetRecognizer.self, ONNXRecognizer.self], module: name)
     }
 }

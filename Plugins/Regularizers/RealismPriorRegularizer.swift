@@ -175,7 +175,7 @@ public struct RealismPriorRegularizer: RegularizerPlugin {
         let architecture = try recognizer.architecture(inputShape: shape, classes: 2)
         var template = Network(architecture, inputShape: shape, seed: seed, name: "realism classifier \(classifierNode.id)")
         if let weights = recognizer.weights {
-            try template.load(from: weights)
+            try recognizer.load(weights: weights, into: &template)
             classifier = template
             return
         }

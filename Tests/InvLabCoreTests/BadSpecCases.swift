@@ -58,7 +58,7 @@ let badSpecCases: [BadSpecCase] = [
         spec.yaml:8:19: error: unknown recognizer 'transformer' (at evaluator.type)
             8 | evaluator: {type: transformer, hidden: [8], train: {epochs: 3, batch_size: 4}}
               |                   ^
-        note: known recognizers: softmax_regression, mlp, cnn, resnet
+        note: known recognizers: softmax_regression, mlp, cnn, resnet, onnx
         note: a plugin from another package is only known to that package's own build of invlab (see docs/extending.md)
         """),
     BadSpecCase(name: "string for an integer", files: ["spec.yaml": tiny(replacing: "seed: 3", with: "seed: abc")], expected: """

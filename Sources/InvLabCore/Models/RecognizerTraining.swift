@@ -28,16 +28,25 @@ public enum RecognizerTraining {
         let architecture = try plugin.architecture(inputShape: inputShape, classes: classes)
         return TrainingRecipe(role: role, architecture: architecture, architectureName: "\(role) \(node.id)", inputShape: inputShape,
                               settings: settings, augmentation: training.augment,
-                              fingerprint: ["recognizer:" + emitFlowYAML(node.specNode), "role:\(role)", "seed:\(settings.seed)", dataFingerprint])
+                              fingerprint: ["recognizer:" + emitFlowYAML(node.specNode)] + (try plugin.trainingFingerprint())
+                                  + ["role:\(role)", "seed:\(settings.seed)", dataFingerprint])
     }
 
-    /// The network of `recipe` trained on `set` (or loaded from `weights`), through the cache.
-    public static func train(_ recipe: TrainingRecipe, on set: LabeledSet, weights: URL?,
+    /// The network of `recipe` trained on `set` (or loaded from `recognizer`'s `weights:` file,
+    /// the way the recognizer reads it), through the cache.
+    public static func train(_ recipe: TrainingRecipe, on set: LabeledSet, recognizer: any RecognizerPlugin,
                              environment: RunEnvironment) throws -> Network {
+        try train(recipe, on: set, weights: recognizer.weights, environment: environment) { try recognizer.load(weights: $0, into: &$1) }
+    }
+
+    /// The network of `recipe` trained on `set` (or loaded from `weights`, a safetensors file
+    /// unless `load` reads it otherwise), through the cache.
+    public static func train(_ recipe: TrainingRecipe, on set: LabeledSet, weights: URL?, environment: RunEnvironment,
+                             load: (URL, inout Network) throws -> Void = { try $1.load(from: $0) }) throws -> Network {
         var template = Network(recipe.architecture, inputShape: recipe.inputShape, seed: recipe.settings.seed, name: recipe.architectureName)
         if let weights {
             do {
-                try template.load(from: weights)
+                try load(weights, &template)
             } catch {
                 throw DataError("cannot load weights for the \(recipe.role): \(error)")
             }

@@ -31,6 +31,21 @@ public protocol RecognizerPlugin: Plugin {
     var training: TrainingConfig { get }
     /// A weights file to load instead of training (e.g. a PyTorch `state_dict` as safetensors).
     var weights: URL? { get }
+    /// Puts the `weights` file into `network`, built from `architecture(inputShape:classes:)`.
+    /// The default reads safetensors by tensor name; a recognizer whose architecture already
+    /// holds the trained weights (an ONNX model, read whole) leaves the network as built.
+    func load(weights: URL, into network: inout Network) throws
+    /// What determines the network before training besides the spec's text (e.g. the digest of a
+    /// model file that training starts from), added to the model cache's key. Empty by default.
+    func trainingFingerprint() throws -> [String]
+}
+
+extension RecognizerPlugin {
+    public func load(weights: URL, into network: inout Network) throws {
+        try network.load(from: weights)
+    }
+
+    public func trainingFingerprint() throws -> [String] { [] }
 }
 
 /// A generative model of faces fitted on the public split: the latent search space of

@@ -36,10 +36,10 @@ public struct TrialExecution {
                                                        dataFingerprint: fingerprint, context: context)
         var recipe = baseRecipe
         for defense in plan.defenses { try defense.adjust(&recipe) }
-        let target = try RecognizerTraining.train(recipe, on: data.privateTrain, weights: plan.target.weights, environment: environment)
+        let target = try RecognizerTraining.train(recipe, on: data.privateTrain, recognizer: plan.target, environment: environment)
         let undefended = recipe.fingerprint == baseRecipe.fingerprint
             ? target
-            : try RecognizerTraining.train(baseRecipe, on: data.privateTrain, weights: plan.target.weights, environment: environment)
+            : try RecognizerTraining.train(baseRecipe, on: data.privateTrain, recognizer: plan.target, environment: environment)
         guard let evaluatorPlugin = plan.evaluator, let evaluatorNode = plan.spec.evaluator else {
             return TrialModels(target: target, undefended: undefended, evaluator: target, evaluatorIsTarget: true,
                                evaluatorIdentity: (["target"] + recipe.fingerprint + [plan.target.weights?.path ?? "", fingerprint]).joined(separator: "\n"),
@@ -48,7 +48,7 @@ public struct TrialExecution {
         let evaluatorRecipe = try RecognizerTraining.recipe(evaluatorPlugin, node: evaluatorNode, role: "evaluator", inputShape: data.imageShape,
                                                             classes: data.classes, specSeed: UInt64(plan.spec.seed),
                                                             dataFingerprint: fingerprint, context: context)
-        let evaluator = try RecognizerTraining.train(evaluatorRecipe, on: data.privateTrain, weights: evaluatorPlugin.weights,
+        let evaluator = try RecognizerTraining.train(evaluatorRecipe, on: data.privateTrain, recognizer: evaluatorPlugin,
                                                      environment: environment)
         return TrialModels(target: target, undefended: undefended, evaluator: evaluator, evaluatorIsTarget: false,
                            evaluatorIdentity: (["evaluator"] + evaluatorRecipe.fingerprint + [evaluatorPlugin.weights?.path ?? "", fingerprint])

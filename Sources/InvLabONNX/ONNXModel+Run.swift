@@ -1,0 +1,80 @@
+import InvLabTensor
+
+extension ONNXModel {
+    /// The names of the floating-point initializers (the weights), sorted.
+    public var weightNames: [String] {
+        initializers.compactMap { if case .float = $0.value { $0.key } else { nil } }.sorted()
+    }
+
+    /// The value of a floating-point initializer.
+    public func weight(_ name: String) -> Tensor? {
+        if case .float(let tensor)? = initializers[name] { return tensor }
+        return nil
+    }
+
+    /// Runs the graph on the engine and returns every graph output by name.
+    ///
+    /// `feeds` gives each graph input (see `inputNames`); `weights` replaces floating-point
+    /// initializers of the same name, e.g. with tracked `Var`s so that gradients reach them (for
+    /// fine-tuning). Gradients with respect to tracked feeds and weights come from the engine's
+    /// reverse-mode autodiff through every operator.
+    public func run(_ feeds: [String: Var], weights: [String: Var] = [:]) throws -> [String: Var] {
+        var values: [String: RuntimeValue] = [:]
+        for (name, value) in initializers {
+            switch value {
+            case .float(let tensor):
+                if let replacement = weights[name], replacement.shape != tensor.shape {
+                    throw ONNXError("\(path): weight '\(name)' has shape \(tensor.shape), the replacement has \(replacement.shape)")
+                }
+                values[name] = .float(weights[name] ?? Var(constant: tensor))
+            case .integers(let integers): values[name] = .integers(integers)
+            }
+        }
+        for name in inputNames {
+            guard let feed = feeds[name] else {
+                throw ONNXError("\(path): graph input '\(name)' is not given; the model's inputs: \(inputNames.joined(separator: ", "))")
+            }
+            if let declared = inputShapes[name] {
+                let matches = declared.count == feed.rank && zip(declared, feed.shape).allSatisfy { $0 == nil || $0 == $1 }
+                guard matches else {
+                    let text = "[" + declared.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"
+                    throw ONNXError("\(path): graph input '\(name)' has shape \(feed.shape), the model declares \(text)")
+                }
+            }
+            values[name] = .float(feed)
+        }
+        for node in nodes {
+            guard let op = ONNXOperators.byName[node.opType] else { throw unsupported(node) }
+            let context = NodeContext(node: node, opset: opset, path: path,
+                                      inputs: node.input.map { $0.isEmpty ? nil : values[$0] })
+            let results = try op.run(context)
+            for (index, name) in node.output.enumerated() where !name.isEmpty {
+                guard index < results.count else { throw context.fail("output \(index) ('\(name)') is not supported") }
+                values[name] = results[index]
+            }
+        }
+        var outputs: [String: Var] = [:]
+        for name in outputNames {
+            switch values[name] {
+            case .float(let value)?: outputs[name] = value
+            default: throw ONNXError("\(path): graph output '\(name)' is not a floating-point tensor")
+            }
+        }
+        return outputs
+    }
+
+    /// The single output for the single input (a classifier's logits or probabilities for a batch).
+    public func callAsFunction(_ x: Var, weights: [String: Var] = [:]) throws -> Var {
+        guard inputNames.count == 1, outputNames.count == 1 else {
+            throw ONNXError("\(path): expected one input and one output, the model has inputs [\(inputNames.joined(separator: ", "))] "
+                + "and outputs [\(outputNames.joined(separator: ", "))]")
+        }
+        return try run([inputNames[0]: x], weights: weights)[outputNames[0]]!
+    }
+
+    /// The error for a node whose operator is not in `ONNXOperators.all`.
+    func unsupported(_ node: Onnx_NodeProto) -> ONNXError {
+        ONNXError("\(path): node '\(node.name)' has operator \(node.opType) (opset \(opset)), which is not supported; "
+            + "supported operators: \(ONNXOperators.supportedList)")
+    }
+}

@@ -1,0 +1,67 @@
+/// One ONNX operator the engine runs: its name, what of it is supported (the README's operator
+/// table is generated from `notes`), and how it maps onto differentiable engine operations.
+public struct ONNXOperator: Sendable {
+    public let name: String
+    /// Supported attributes and limits, in one line.
+    public let notes: String
+    let run: @Sendable (NodeContext) throws -> [RuntimeValue]
+}
+
+/// The supported operators, in one table: loading refuses any other, execution dispatches here.
+public enum ONNXOperators {
+    public static let all: [ONNXOperator] = [
+        ONNXOperator(name: "Add", notes: "NumPy broadcasting", run: ElementwiseOps.add),
+        ONNXOperator(name: "AveragePool", notes: "2-D, square kernel (side up to 1024), equal strides, symmetric pads, count_include_pad 0 or 1; ceil_mode only when it adds no window",
+                     run: PoolingOps.averagePool),
+        ONNXOperator(name: "BatchNormalization", notes: "inference (training_mode 0), N x C or N x C x ... input", run: PoolingOps.batchNormalization),
+        ONNXOperator(name: "Clip", notes: "constant scalar min and max (optional)", run: ElementwiseOps.clip),
+        ONNXOperator(name: "Concat", notes: "any axis", run: ShapeOps.concat),
+        ONNXOperator(name: "Constant", notes: "value, value_float(s), value_int(s)", run: ShapeOps.constant),
+        ONNXOperator(name: "Conv", notes: "2-D, groups, dilations, strides, pads (also asymmetric), auto_pad",
+                     run: ConvolutionOps.conv),
+        ONNXOperator(name: "Div", notes: "NumPy broadcasting", run: ElementwiseOps.div),
+        ONNXOperator(name: "Dropout", notes: "identity (inference); no mask output", run: ElementwiseOps.dropout),
+        ONNXOperator(name: "Flatten", notes: "any axis", run: ShapeOps.flatten),
+        ONNXOperator(name: "Gemm", notes: "alpha, beta, transA, transB, optional C with broadcasting", run: LinearOps.gemm),
+        ONNXOperator(name: "Gather", notes: "integer vectors only (shape arithmetic)", run: IntegerOps.gather),
+        ONNXOperator(name: "GlobalAveragePool", notes: "N x C x H x W input", run: PoolingOps.globalAveragePool),
+        ONNXOperator(name: "Identity", notes: "", run: ElementwiseOps.identity),
+        ONNXOperator(name: "LeakyRelu", notes: "alpha", run: ElementwiseOps.leakyRelu),
+        ONNXOperator(name: "LogSoftmax", notes: "any axis", run: ElementwiseOps.logSoftmax),
+        ONNXOperator(name: "MatMul", notes: "1-D or 2-D right operand; left operand of any rank", run: LinearOps.matMul),
+        ONNXOperator(name: "MaxPool", notes: "2-D, square kernel (side up to 1024), equal strides, symmetric pads, ceil_mode; no dilations or indices",
+                     run: PoolingOps.maxPool),
+        ONNXOperator(name: "Mul", notes: "NumPy broadcasting", run: ElementwiseOps.mul),
+        ONNXOperator(name: "Pad", notes: "constant mode, negative pads crop, optional axes (opset 18+)", run: ShapeOps.pad),
+        ONNXOperator(name: "Pow", notes: "an exponent with one value (no gradient to the exponent)", run: ElementwiseOps.pow),
+        ONNXOperator(name: "PRelu", notes: "slope broadcast to the input", run: ElementwiseOps.prelu),
+        ONNXOperator(name: "ReduceMean", notes: "axes as attribute (opset < 18) or constant input (18+), keepdims, noop_with_empty_axes",
+                     run: ShapeOps.reduceMean),
+        ONNXOperator(name: "Relu", notes: "", run: ElementwiseOps.relu),
+        ONNXOperator(name: "Reshape", notes: "constant shape with 0 and -1; allowzero 0", run: ShapeOps.reshape),
+        ONNXOperator(name: "Shape", notes: "start and end", run: IntegerOps.shape),
+        ONNXOperator(name: "Sigmoid", notes: "", run: ElementwiseOps.sigmoid),
+        ONNXOperator(name: "Softmax", notes: "any axis", run: ElementwiseOps.softmax),
+        ONNXOperator(name: "Sqrt", notes: "", run: ElementwiseOps.sqrt),
+        ONNXOperator(name: "Squeeze", notes: "float or integer tensors; axes input or all unit axes", run: IntegerOps.squeeze),
+        ONNXOperator(name: "Sub", notes: "NumPy broadcasting", run: ElementwiseOps.sub),
+        ONNXOperator(name: "Tanh", notes: "", run: ElementwiseOps.tanh),
+        ONNXOperator(name: "Transpose", notes: "perm (default: reversed axes)", run: ShapeOps.transpose),
+        ONNXOperator(name: "Unsqueeze", notes: "float or integer tensors; axes input", run: IntegerOps.unsqueeze),
+    ]
+
+    /// The operators by name.
+    static let byName: [String: ONNXOperator] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    /// The supported names, sorted, comma-separated (as error messages list them).
+    public static var supportedList: String { all.map(\.name).sorted().joined(separator: ", ") }
+}
+
+extension ONNXOperators {
+    /// The operator table of the README (between `<!-- onnx-operators:begin -->` and
+    /// `<!-- onnx-operators:end -->`), generated from `all`; a test keeps the two equal.
+    public static var markdownTable: String {
+        let rows = all.sorted { $0.name < $1.name }.map { "| \($0.name) | \($0.notes.isEmpty ? "yes" : $0.notes) |" }
+        return (["| operator | supported |", "|---|---|"] + rows).joined(separator: "\n")
+    }
+}
