@@ -9,7 +9,8 @@ import InvLabTensor
 /// Relu / LeakyRelu / Tanh / Sigmoid / Softplus, `Pool2d` -> MaxPool / AveragePool,
 /// `GlobalAveragePool` -> GlobalAveragePool + Flatten, `BatchNorm` -> BatchNormalization
 /// (running statistics), `Flatten` -> Flatten, `Unflatten` -> Reshape, `ResidualBlock` -> its
-/// convolutions and batch norms, Add and Relu; `Dropout` is the identity and is left out.
+/// convolutions and batch norms, Add and Relu, `VariationalBottleneck` (MID) -> Gemm and a
+/// MatMul that keeps the mean; `Dropout` is the identity and is left out.
 struct GraphWriter {
     let state: ModelState
     private(set) var nodes: [Onnx_NodeProto] = []
@@ -68,10 +69,20 @@ struct GraphWriter {
             return node("Reshape", [input, shapeName], prefix: prefix)
         case let block as ResidualBlock:
             return try emitResidual(block, input: input, prefix: prefix)
+        case let bottleneck as VariationalBottleneck:
+            // Evaluation mode returns the mean mu, the first `bottleneck` outputs of the
+            // projection: Gemm, then MatMul by a constant 0/1 selection matrix (exact; invlab's
+            // tensors stay whole under their own names).
+            let statistics = node("Gemm", [input, try weight(prefix, "weight"), try weight(prefix, "bias")], prefix: prefix,
+                                  [Self.attribute("transB", int: 1)])
+            let k = bottleneck.bottleneck
+            let selectionName = qualifiedName(prefix, "mean_selection")
+            floatInitializer(selectionName, Tensor(shape: [2 * k, k], scalars: (0..<(2 * k * k)).map { $0 / k == $0 % k ? 1 : 0 }))
+            return node("MatMul", [statistics, selectionName], prefix: prefix)
         default:
             throw ONNXError("cannot export layer \(layer.summary) (at '\(prefix.isEmpty ? "root" : prefix)') to ONNX: "
                 + "no ONNX mapping for \(type(of: layer)); exportable layers: Linear, Conv2d, Activation, Dropout, Pool2d, "
-                + "GlobalAveragePool, BatchNorm, Flatten, Unflatten, ResidualBlock, Sequential")
+                + "GlobalAveragePool, BatchNorm, Flatten, Unflatten, ResidualBlock, VariationalBottleneck, Sequential")
         }
     }
 
@@ -95,15 +106,19 @@ struct GraphWriter {
             throw ONNXError("cannot export: the network has no tensor '\(full)'")
         }
         if written.insert(full).inserted {
-            var proto = Onnx_TensorProto()
-            proto.name = full
-            proto.dims = tensor.shape.map(Int64.init)
-            proto.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-            // raw_data is little-endian, as the scalars are on every platform invlab runs on.
-            proto.rawData = tensor.withUnsafeBufferPointer { Data(buffer: $0) }
-            initializers.append(proto)
+            floatInitializer(full, tensor)
         }
         return full
+    }
+
+    private mutating func floatInitializer(_ name: String, _ tensor: Tensor) {
+        var proto = Onnx_TensorProto()
+        proto.name = name
+        proto.dims = tensor.shape.map(Int64.init)
+        proto.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        // raw_data is little-endian, as the scalars are on every platform invlab runs on.
+        proto.rawData = tensor.withUnsafeBufferPointer { Data(buffer: $0) }
+        initializers.append(proto)
     }
 
     private mutating func integerInitializer(_ name: String, _ values: [Int64]) {
