@@ -11,6 +11,16 @@ import Testing
 /// with `safetensors.torch.load_file`.
 @Suite("Export")
 struct NetworkExportTests {
+    /// The `invlab_torch.build` spec of each network with a PyTorch twin (the architectures of
+    /// the recognizer plugins, with the settings used in `networks`).
+    static let torchSpecs: [String: String] = [
+        "softmax_regression": #"{"type": "softmax_regression"}"#,
+        "mlp": #"{"type": "mlp", "hidden": [12, 7], "dropout": 0.3}"#,
+        "mlp_sigmoid": #"{"type": "mlp", "hidden": [9], "activation": "sigmoid"}"#,
+        "cnn": #"{"type": "cnn", "channels": [4, 3], "kernel": 3, "batch_norm": true, "hidden": [10], "dropout": 0.2}"#,
+        "resnet": #"{"type": "resnet", "widths": [4, 6], "blocks_per_stage": 2}"#,
+    ]
+
     /// Tiny instances of each architecture, at a 1 x 8 x 6 grey input with 5 classes
     /// (the CNN and ResNet with batch norm whose statistics are not the identity).
     static let networks: [(name: String, network: Network)] = {
@@ -89,7 +99,7 @@ struct NetworkExportTests {
         }
     }
 
-    @Test("Exported ONNX models pass onnx.checker and give the network's logits in onnxruntime (relative error <= 1e-4)",
+    @Test("Exported ONNX models pass onnx.checker and give the network's logits in onnxruntime, and the safetensors export in PyTorch (relative error <= 1e-4)",
           .enabled(if: ExportBridge.isAvailable, "needs python3 with onnx, onnxruntime and numpy"))
     func onnxruntimeLogits() throws {
         let directory = try Self.temporaryDirectory()
@@ -97,6 +107,11 @@ struct NetworkExportTests {
         for (name, network) in Self.networks {
             try NetworkExport.writeONNX(network, to: directory.appendingPathComponent("\(name).onnx"))
             try NPYFile.write(Self.input(network, batch: 4), to: directory.appendingPathComponent("\(name)_x.npy"))
+            if let spec = Self.torchSpecs[name] {
+                try NetworkExport.writeSafetensors(network, to: directory.appendingPathComponent("\(name).safetensors"))
+                let config = #"{"spec": \#(spec), "input_shape": \#(network.inputShape), "classes": 5}"#
+                try Data(config.utf8).write(to: directory.appendingPathComponent("\(name).json"))
+            }
         }
         let result = ExportBridge.run([ExportBridge.script.path, "onnx", directory.path] + Self.networks.map(\.name))
         try #require(result.status == 0, "onnx_export_check.py failed:\n\(result.output)")
@@ -105,6 +120,11 @@ struct NetworkExportTests {
             let error = ONNXFidelityTests.relativeError(logits, network.predict(Self.input(network, batch: 4)))
             print("export \(name): relative error onnxruntime vs invlab \(error)")
             #expect(error <= 1e-4, "\(name): onnxruntime logits, relative error \(error)")
+            guard Self.torchSpecs[name] != nil else { continue }
+            let torchLogits = try NPYFile.read(contentsOf: directory.appendingPathComponent("\(name)_torch.npy"))
+            let torchError = ONNXFidelityTests.relativeError(torchLogits, network.predict(Self.input(network, batch: 4)))
+            print("export \(name): relative error PyTorch (safetensors, strict load) vs invlab \(torchError)")
+            #expect(torchError <= 1e-4, "\(name): PyTorch logits, relative error \(torchError)")
         }
     }
 
@@ -148,10 +168,10 @@ enum ExportBridge {
     static var script: URL { ONNXBridge.packageRoot.appendingPathComponent("scripts/onnx_export_check.py") }
 
     static let unavailableReason: String? = {
-        let result = ONNXBridge.run(["-c", "import onnx, onnxruntime, numpy, safetensors.torch"])
+        let result = ONNXBridge.run(["-c", "import onnx, onnxruntime, numpy, torch, safetensors.torch"])
         guard result.status != 0 else { return nil }
         let detail = result.output.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
-        return "ONNX export check skipped: python3 cannot import onnx, onnxruntime, numpy and safetensors.torch (\(detail)); "
+        return "ONNX export check skipped: python3 cannot import onnx, onnxruntime, numpy, torch and safetensors.torch (\(detail)); "
             + "install them with `make python-test-deps`"
     }()
 
