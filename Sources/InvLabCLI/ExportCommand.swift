@@ -71,6 +71,13 @@ struct ExportCommand: ParsableCommand {
         } catch let error as RunModelError {
             printError("error: \(error)")
             throw ExitCode(ExitCodes.failure)
+        } catch let error as SpecLoadError {
+            printError("error: the run's spec.resolved.yaml no longer loads:\n\(error.rendered)")
+            throw ExitCode(ExitCodes.badSpec)
+        } catch {
+            // e.g. the run's dataset is no longer where the run found it (see --data-dir).
+            printError("error: cannot rebuild the \(role.rawValue) of trial \(trial) of \(directory.path): \(error)")
+            throw ExitCode(ExitCodes.failure)
         }
         let url = URL(fileURLWithPath: out)
         do {
@@ -79,8 +86,8 @@ struct ExportCommand: ParsableCommand {
             } else {
                 try NetworkExport.writeSafetensors(network, to: url, metadata: ["run": directory.path, "trial": String(trial), "model": role.rawValue])
             }
-        } catch let error as ONNXError {
-            printError("error: \(error)")
+        } catch {
+            printError("error: cannot write \(url.path): \(error)")
             throw ExitCode(ExitCodes.failure)
         }
         let classes = network.outputShape().last ?? 0

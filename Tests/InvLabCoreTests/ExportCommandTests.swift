@@ -90,8 +90,8 @@ struct ExportCommandTests {
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let missing = try #require(Self.message { _ = try Self.models(fixture, run: "run", role: .target, cache: "empty-cache") })
         #expect(missing.hasPrefix("the model cache \(empty.path) holds no target softmax_regression (key "), "\(missing)")
-        #expect(missing.hasSuffix("); the target of trial 0 was never trained with this cache: run invlab run \(run)/spec.resolved.yaml "
-            + "(or invlab prepare for a sharded run) to make it, or pass --cache with the cache that run used"), "\(missing)")
+        #expect(missing.hasSuffix("); the target of trial 0 was never trained with this cache: make it with `invlab run \(run)/spec.resolved.yaml` "
+            + "(or `invlab prepare` for a sharded run), or pass --cache with the cache the run used"), "\(missing)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty, "a read-only cache writes nothing")
 
         // The command exits non-zero for each refusal.

@@ -62,7 +62,7 @@ public enum RunModels {
             throw RunModelError("trial \(trial) of \(runDirectory.path) has no dummy recognizer: its spec has no dummy_recognizer defense "
                 + "(defenses: \(defenses.isEmpty ? "none" : defenses.joined(separator: ", ")))")
         }
-        let rerun = "invlab run \(resolved.path) (or invlab prepare for a sharded run)"
+        let rerun = "`invlab run \(resolved.path)` (or `invlab prepare` for a sharded run)"
         do {
             let execution = TrialExecution(plan: plan, environment: runner.environment, registries: registries)
             let data = try runner.data(for: plan)
@@ -79,7 +79,7 @@ public enum RunModels {
             }
         } catch let miss as ModelCacheMiss {
             throw RunModelError("\(miss); the \(role.rawValue) of trial \(trial) was never trained with this cache: "
-                + "run \(rerun) to make it, or pass --cache with the cache that run used")
+                + "make it with \(rerun), or pass --cache with the cache the run used")
         }
     }
 }
