@@ -10,10 +10,12 @@ import InvLabONNX
 import InvLabTensor
 import Testing
 
-/// The tiny spec with a CNN target (batch norm), an MLP evaluator and the dummy defense.
+/// The tiny spec with a CNN target (batch norm), an MLP evaluator and the dummy defense; two
+/// trials whose targets differ (trained for 2 and 1 epochs).
 let exportSpec = tiny(replacing: "target: {type: softmax_regression, train: {epochs: 3, batch_size: 4}}",
                       with: "target: {type: cnn, channels: [3], batch_norm: true, hidden: [6], train: {epochs: 2, batch_size: 4}}")
     + "defense: {type: dummy_recognizer, lambda: 0.25, images_per_identity: 2, real_negatives: private_train, recognizer: {type: mlp, hidden: [8], train: {epochs: 1}}}\n"
+    + "sweep: {target.train.epochs: [2, 1]}\n"
 
 /// `invlab export` on a finished tiny run: each model comes out of the run's cache (never
 /// retrained), the ONNX file gives the network's logits, and every refusal says why.
@@ -36,7 +38,8 @@ struct ExportCommandTests {
         let fixture = try SpecFixture(files: ["spec.yaml": exportSpec])
         defer { fixture.remove() }
         let summary = try runSpec(fixture, out: "run")
-        #expect(summary.outcomes.count == 1 && summary.outcomes[0].status == .completed)
+        #expect(summary.outcomes.count == 2 && summary.outcomes.allSatisfy { $0.status == .completed })
+        let runInfo = try text(summary.directory, "run.json")
         let cache = fixture.directory.appendingPathComponent("cache-run")
         let cachedFiles = try FileManager.default.contentsOfDirectory(atPath: cache.path).sorted()
 
@@ -66,8 +69,21 @@ struct ExportCommandTests {
         let target = try Self.models(fixture, run: "run", role: .target), dummy = try Self.models(fixture, run: "run", role: .dummy)
         #expect(target.state.parameterNames.contains("1.running_mean") == false && target.state.bufferNames.contains("1.running_mean"))
         #expect(dummy.state.parameterNames == ["1.weight", "1.bias", "3.weight", "3.bias"])
-        // Nothing was trained or computed: the cache holds the same files (and no lock files were added).
+        // --trial picks the trial: trial 1's target was trained for one epoch, not two.
+        let secondTarget = try Self.models(fixture, run: "run", role: .target, trial: 1)
+        #expect(secondTarget.state.parameterNames == target.state.parameterNames && secondTarget.state != target.state)
+        let second = fixture.directory.appendingPathComponent("target-trial1.safetensors")
+        var command = try InvlabCommand.parseAsRoot(["export", summary.directory.path, "--model", "target", "--trial", "1", "--format", "safetensors",
+                                                     "--out", second.path, "--cache", cache.path,
+                                                     "--data-dir", fixture.directory.appendingPathComponent("data").path])
+        try command.run()
+        var loaded = Network(secondTarget.root, inputShape: secondTarget.inputShape, seed: 78, name: secondTarget.name)
+        try loaded.load(from: second)
+        #expect(loaded.state == secondTarget.state, "--trial 1 exports trial 1's target")
+        // Nothing was trained or computed: the cache holds the same files (and no lock files were
+        // added), and the run directory's run.json is untouched.
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).sorted() == cachedFiles)
+        #expect(try text(summary.directory, "run.json") == runInfo)
     }
 
     @Test("export refuses an unknown run directory, model or trial, a dummy without the defense and a model not in the cache")
