@@ -91,7 +91,10 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(ExitCodes.failure)
         }
         let classes = network.outputShape().last ?? 0
-        print("export: \(role.rawValue) of trial \(trial) (\(network.state.parameterCount) parameters, input \(network.inputShape), "
+        if role == .evaluator && network.name.hasPrefix("target ") {
+            print("note: the run's spec has no evaluator: (allow_target_as_evaluator), so the evaluator is the target")
+        }
+        print("export: \(role.rawValue) of trial \(trial) (network '\(network.name)', \(network.state.parameterCount) parameters, input \(network.inputShape), "
             + "\(classes) classes) written to \(url.path) as \(format)")
     }
 }
