@@ -54,6 +54,7 @@ python-test-deps:
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install --quiet torch==2.13.0+cpu || true
 	@$(PYTHON) -c "import safetensors" 2>/dev/null || $(PYTHON) -m pip install --quiet safetensors || true
 	@$(PYTHON) -c "import onnx" 2>/dev/null || $(PYTHON) -m pip install --quiet onnx==1.23.2 || true
+	@$(PYTHON) -c "import onnxruntime" 2>/dev/null || $(PYTHON) -m pip install --quiet onnxruntime || true
 	@$(PYTHON) -c "import tensorboard" 2>/dev/null || $(PYTHON) -m pip install --quiet tensorboard || true
 
 fuzz: setup

@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
         .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO"]),
         // ONNX models: parsing (generated from onnx.proto), checking, and execution on the engine's autodiff.
-        .target(name: "InvLabONNX", dependencies: ["InvLabTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "InvLabONNX", dependencies: ["InvLabTensor", "InvLabIO", "InvLabNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),
 
         // MARK: Plugins (ordinary library targets, one per kind; not SwiftPM plugins)
@@ -83,7 +83,7 @@ let package = Package(
             "InvLabOptimizers", "InvLabAttacks", "InvLabDefenses", "InvLabMetrics", "InvLabDummyRecognizer", "InvLabJudges",
         ]),
         .target(name: "InvLabCLI", dependencies: [
-            "InvLabCore", "InvLabBuiltins", "InvLabBench",
+            "InvLabCore", "InvLabBuiltins", "InvLabBench", "InvLabONNX", "InvLabDummyRecognizer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "invlab", dependencies: ["InvLabCLI"]),
@@ -96,10 +96,10 @@ let package = Package(
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
         .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON"]),
         .testTarget(name: "InvLabONNXTests", dependencies: [
-            "InvLabONNX", "InvLabTensor", "InvLabIO", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            "InvLabONNX", "InvLabTensor", "InvLabIO", "InvLabNN", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
-        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI"]),
+        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI", "InvLabONNX", "InvLabDummyRecognizer", "InvLabNN", "InvLabTensor"]),
         // One target for every plugin module's tests, one sub-folder per module.
         .testTarget(name: "InvLabPluginsTests", dependencies: [
             "InvLabTestSupport", "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",

@@ -18,6 +18,13 @@ public struct MixtureWeight: Sendable, Equatable {
     public init(lambda: Double) { self.lambda = lambda }
 }
 
+/// The dummy recognizer f' of a published dummy-recognizer composite, attached to the published
+/// model (`model.attachment(DummyRecognizerNetwork.self)`) so that `invlab export` can write it.
+public struct DummyRecognizerNetwork: Sendable {
+    public var network: Network
+    public init(network: Network) { self.network = network }
+}
+
 /// The published composite of the dummy-recognizer defense, equation (3) of the article:
 ///
 ///     g(x) = lambda * f(x) + (1 - lambda) * f'(x)
@@ -54,10 +61,11 @@ public struct DummyRecognizerModel: PublishedModel {
 
     /// The planted synthetic identities as the `DecoyImages` attachment (they replace any decoys
     /// of the protected model: the attack is pulled toward this defense's f') and lambda as the
-    /// `MixtureWeight` attachment; every other lookup goes to the protected model.
+    /// `MixtureWeight` attachment, f' as the `DummyRecognizerNetwork` attachment; every other lookup goes to the protected model.
     public func attachment<T>(_ type: T.Type) -> T? {
         if type == DecoyImages.self { return syntheticIdentities as? T }
         if type == MixtureWeight.self { return MixtureWeight(lambda: Double(lambda)) as? T }
+        if type == DummyRecognizerNetwork.self { return DummyRecognizerNetwork(network: dummy) as? T }
         return protected.attachment(type)
     }
 

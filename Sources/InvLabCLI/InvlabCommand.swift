@@ -20,7 +20,7 @@ public struct InvlabCommand: ParsableCommand {
         version: Provenance.version,
         subcommands: [RunCommand.self, ValidateCommand.self, VerifyCommand.self, PluginsCommand.self, SchemaCommand.self,
                       ReportCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self,
-                      PlanCommand.self, PrepareCommand.self, MergeCommand.self, StatusCommand.self,
+                      PlanCommand.self, PrepareCommand.self, MergeCommand.self, StatusCommand.self, ExportCommand.self,
                       SlurmCommand.self])
 
     public init() {}

@@ -11,6 +11,8 @@ public struct RunOptions {
     public var force = false
     public var progress = ProgressStyle.automatic
     public var cacheDirectory: URL?
+    /// Load trained models from the cache only, never train (`invlab export`).
+    public var cacheReadOnly = false
     public var dataDirectory: URL
     /// Checked between steps; true once the user pressed Ctrl-C.
     public var cancelled: () -> Bool = { false }
@@ -54,7 +56,7 @@ public final class ExperimentRunner {
         self.registries = registries
         self.options = options
         let cacheDirectory = options.cacheDirectory ?? ExperimentRunner.defaultCacheDirectory(loaded.spec)
-        self.environment = RunEnvironment(cache: ModelCache(directory: cacheDirectory), progress: ProgressReporter(style: options.progress),
+        self.environment = RunEnvironment(cache: ModelCache(directory: cacheDirectory, readOnly: options.cacheReadOnly), progress: ProgressReporter(style: options.progress),
                                           dataDirectory: options.dataDirectory, cancelled: options.cancelled)
         sinks = [TrialLogSink(progress: environment.progress)] + (loaded.spec.output.report ? [ReportSink()] : [])
     }

@@ -51,12 +51,18 @@ public struct RunCancelled: Error, CustomStringConvertible {
 /// the lock.
 public final class ModelCache: @unchecked Sendable {
     public let directory: URL?
+    /// A read-only cache (`invlab export`) never trains or computes: a missing entry is a
+    /// `ModelCacheMiss` naming the model, so that nothing is retrained silently.
+    public let readOnly: Bool
     private var networks: [String: ModelState] = [:]
     private var tensors: [String: [String: Tensor]] = [:]
     private var made: [String] = []
     private let lock = NSLock()
 
-    public init(directory: URL?) { self.directory = directory }
+    public init(directory: URL?, readOnly: Bool = false) {
+        self.directory = directory
+        self.readOnly = readOnly
+    }
 
     /// A stable key for a list of descriptive parts (spec subtrees, data description, seeds).
     public static func key(_ parts: [String]) -> String {
@@ -80,17 +86,19 @@ public final class ModelCache: @unchecked Sendable {
             return (network, true)
         }
         guard let url = file(key) else {
+            if readOnly { throw ModelCacheMiss(name: template.name, key: key, directory: directory) }
             try train(&network)
             remember(key, network.state)
             noteMade(key)
             return (network, false)
         }
-        return try FileLock.withLock(lockFile(key)) {
+        return try locked(key) {
             if FileManager.default.fileExists(atPath: url.path) {
                 try network.load(from: url)
                 remember(key, network.state)
                 return (network, true)
             }
+            if readOnly { throw ModelCacheMiss(name: template.name, key: key, directory: directory) }
             try train(&network)
             remember(key, network.state)
             try network.save(to: url, metadata: ["cache_key": key])
@@ -100,6 +108,12 @@ public final class ModelCache: @unchecked Sendable {
     }
 
     private func lockFile(_ key: String) -> URL { directory!.appendingPathComponent("\(key).lock") }
+
+    /// Runs `body` under the key's lock, except in a read-only cache, which only reads files that
+    /// are complete (they are written atomically) and so needs no lock and creates no lock file.
+    private func locked<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        readOnly ? try body() : try FileLock.withLock(lockFile(key), body)
+    }
 
     /// Keys this process computed (rather than found in memory or on disk), in order.
     public var madeKeys: [String] {
@@ -124,22 +138,36 @@ public final class ModelCache: @unchecked Sendable {
         lock.unlock()
         if let memory { return memory }
         guard let url = file(key) else {
+            if readOnly { throw ModelCacheMiss(name: "cached tensors", key: key, directory: directory) }
             let computed = try compute()
             lock.lock(); tensors[key] = computed; lock.unlock()
             noteMade(key)
             return computed
         }
-        return try FileLock.withLock(lockFile(key)) {
+        return try locked(key) {
             if FileManager.default.fileExists(atPath: url.path) {
                 let loaded = try Safetensors.read(contentsOf: url).dictionary
                 lock.lock(); tensors[key] = loaded; lock.unlock()
                 return loaded
             }
+            if readOnly { throw ModelCacheMiss(name: "cached tensors", key: key, directory: directory) }
             let computed = try compute()
             lock.lock(); tensors[key] = computed; lock.unlock()
             try Safetensors.write(computed, metadata: ["cache_key": key], to: url)
             noteMade(key)
             return computed
         }
+    }
+}
+
+/// A model or tensor set a read-only cache does not hold (it was never trained or computed
+/// there): `invlab export` reports it instead of training.
+public struct ModelCacheMiss: Error, CustomStringConvertible {
+    /// What was asked for (e.g. `target cnn`, `dummy recognizer cnn`).
+    public var name: String
+    public var key: String
+    public var directory: URL?
+    public var description: String {
+        "the model cache \(directory?.path ?? "(in memory)") holds no \(name) (key \(key))"
     }
 }

@@ -63,10 +63,10 @@ public struct ResidualBlock: Layer {
         (self.inputChannels, self.outputChannels, self.stride) = (inputChannels, outputChannels, stride)
     }
 
-    var needsProjection: Bool { stride != 1 || inputChannels != outputChannels }
-    var conv1: Conv2d { Conv2d(inputChannels, outputChannels, kernel: 3, stride: stride, padding: 1, bias: false) }
-    var conv2: Conv2d { Conv2d(outputChannels, outputChannels, kernel: 3, stride: 1, padding: 1, bias: false) }
-    var shortcut: Sequential {
+    public var needsProjection: Bool { stride != 1 || inputChannels != outputChannels }
+    public var conv1: Conv2d { Conv2d(inputChannels, outputChannels, kernel: 3, stride: stride, padding: 1, bias: false) }
+    public var conv2: Conv2d { Conv2d(outputChannels, outputChannels, kernel: 3, stride: 1, padding: 1, bias: false) }
+    public var shortcut: Sequential {
         Sequential([Conv2d(inputChannels, outputChannels, kernel: 1, stride: stride, bias: false), BatchNorm(outputChannels)])
     }
 
