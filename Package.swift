@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "InvLabTensor", dependencies: ["InvLabCBLAS", "InvLabCLibc"]),
         .target(name: "InvLabIO", dependencies: ["InvLabTensor", "InvLabJSON", "InvLabCPNG", "InvLabCTurboJPEG", "InvLabCZlib"]),
         .target(name: "InvLabNN", dependencies: ["InvLabTensor", "InvLabIO"]),
-        .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO"]),
+        .target(name: "InvLabBench", dependencies: ["InvLabNN", "InvLabIO", "InvLabONNX"]),
         // ONNX models: parsing (generated from onnx.proto), checking, and execution on the engine's autodiff.
         .target(name: "InvLabONNX", dependencies: ["InvLabTensor", "InvLabIO", "InvLabNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "InvLabCore", dependencies: ["InvLabSpec", "InvLabTensor", "InvLabIO", "InvLabNN"]),

@@ -21,6 +21,13 @@ images/s) and the wall-time ratio engine / PyTorch = PyTorch throughput / engine
 losses side by side with the values the README lists, as a correctness cross-check, and exits
 with status 2 if the engine's losses disagree with PyTorch's beyond float32 tolerance.
 
+`--workloads W4` (not in the default set) times one forward plus input-gradient step of an
+imported ONNX model: scripts/bench_w4_onnx.py first exports ResNet-18's layout at 112 x 92 grey
+with 40 classes and a batch of 40 images (to `--params-dir` or a temporary directory), then
+`invlab bench --only W4 --onnx-model FILE` and `bench_w4_onnx.py torch FILE` alternate as above
+(PyTorch only); the table adds both sides' objective and gradient norm as a check that they ran
+the same model, and the engine's OpenBLAS kernel.
+
 Frameworks whose Python package is missing are left out with a note (`pip install
 torch==2.13.0+cpu`, `pip install jax jaxlib threadpoolctl`).
 """
@@ -38,10 +45,12 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SCRIPTS = {"W0": "w0_peak_gemm.py", "W1": "w1_mlp_attack.py", "W2": "w2_cnn_attack.py", "W3": "w3_cnn_train.py"}
+# W4's reference lives in this repository (it exports the ONNX model both sides run).
+W4_SCRIPT = os.path.join(REPO, "scripts", "bench_w4_onnx.py")
 # Framework variants each reference script offers (`--fw NAME`).
 VARIANTS = {"W0": {"numpy", "torch", "jax"}, "W1": {"numpy", "torch", "jax", "jax_loop"},
-            "W2": {"numpy", "torch", "jax", "jax_rpool"}, "W3": {"numpy", "torch", "jax", "jax_rpool"}}
-UNITS = {"W0": "GFLOP/s", "W1": "steps/s", "W2": "steps/s", "W3": "images/s"}
+            "W2": {"numpy", "torch", "jax", "jax_rpool"}, "W3": {"numpy", "torch", "jax", "jax_rpool"}, "W4": {"torch"}}
+UNITS = {"W0": "GFLOP/s", "W1": "steps/s", "W2": "steps/s", "W3": "images/s", "W4": "steps/s"}
 # Loss figures per workload: (label, engine JSON key, reference JSON key or None).
 LOSSES = {"W1": [("start", "start_loss", "initial_mean_loss"), ("end", "end_loss", "final_mean_loss")],
           "W2": [("start", "start_loss", None), ("end", "end_loss", "final_mean_loss")],
@@ -81,11 +90,13 @@ def run(command, cwd=None, env=None):
     return p.stdout
 
 
-def run_engine(invlab, workload, params_dir):
+def run_engine(invlab, workload, params_dir, onnx_model=None):
     """{row: record} from one `invlab bench --json --only WN` (rows W0/1024, W0/2048 or WN)."""
     env = dict(os.environ)
     env.setdefault("INVLAB_THREADS", "2")
     command = [invlab, "bench", "--json", "--only", workload] + (["--params", params_dir] if params_dir else [])
+    if workload == "W4":
+        command = [invlab, "bench", "--json", "--only", "W4", "--onnx-model", onnx_model]
     records = [r for r in json_lines(run(command, env=env)) if r.get("workload") == workload]
     if not records:
         raise RunError(f"{' '.join(command)} printed no JSON line for {workload}")
@@ -94,8 +105,13 @@ def run_engine(invlab, workload, params_dir):
     return {workload: {"value": float(records[-1]["value"]), **records[-1]}}
 
 
-def run_reference(reference_dir, workload, framework):
+def run_reference(reference_dir, workload, framework, onnx_model=None):
     """{row: record} from one `python3 wN_....py --fw FRAMEWORK`, values in the engine's units."""
+    if workload == "W4":
+        records = json_lines(run([sys.executable, W4_SCRIPT, framework, onnx_model]))
+        if not records:
+            raise RunError(f"bench_w4_onnx.py {framework} printed no JSON line")
+        return {"W4": {"value": float(records[-1]["steps_per_s"]), **records[-1]}}
     script = SCRIPTS[workload]
     records = json_lines(run([sys.executable, script, "--fw", framework], cwd=reference_dir))
     if not records:
@@ -115,7 +131,7 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def measure(args, frameworks, params_dir, log):
+def measure(args, frameworks, params_dir, log, onnx_model=None):
     """{row: {source: [records]}} over all rounds, engine and references alternating."""
     samples = {}
     errors = {}
@@ -128,8 +144,8 @@ def measure(args, frameworks, params_dir, log):
                     continue
                 log(f"{workload} round {round_index + 1}/{args.repeats}: {source}")
                 try:
-                    rows = (run_engine(args.invlab, workload, params_dir) if source == "engine"
-                            else run_reference(args.reference_dir, workload, source))
+                    rows = (run_engine(args.invlab, workload, params_dir, onnx_model) if source == "engine"
+                            else run_reference(args.reference_dir, workload, source, onnx_model))
                 except (RunError, KeyError, ValueError, OSError) as error:
                     errors.setdefault(workload, {})[source] = str(error)
                     log(f"  failed: {error}")
@@ -152,6 +168,12 @@ def summarize(samples, frameworks):
         entry["time_ratio"] = {f: entry["runs"][f]["median"] / engine for f in frameworks
                                if f in entry["runs"] and engine}
         entry["losses"] = losses(workload, by_source)
+        if workload == "W4":
+            entry["check"] = {source: {key: median([float(r[key]) for r in records if key in r])
+                                       for key in ("loss", "grad_norm")} for source, records in by_source.items()}
+        kernels = sorted({r["blas_kernel"] for r in by_source.get("engine", []) if "blas_kernel" in r})
+        if kernels:
+            entry["engine_blas_kernel"] = ", ".join(kernels)
         rows.append(entry)
     return rows
 
@@ -206,6 +228,14 @@ def print_table(rows, frameworks, errors, with_losses):
         print("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(l, widths))))
     print("(medians of the rounds; engine/X = wall-time ratio = X's throughput / the engine's: "
           "<= 1 means the engine is at least as fast as X)")
+    kernels = sorted({r["engine_blas_kernel"] for r in rows if "engine_blas_kernel" in r})
+    if kernels:
+        print(f"engine OpenBLAS kernel: {', '.join(kernels)}")
+    for r in rows:
+        if "check" in r:
+            print(f"{r['workload']} check (same model and batch): " + "; ".join(
+                f"{source} loss {fmt(values['loss'], 7)} grad_norm {fmt(values['grad_norm'], 7)}"
+                for source, values in r["check"].items()))
     disagree = False
     if with_losses:
         print("\nlosses with identical weights (--params):")
@@ -236,7 +266,7 @@ def main(argv):
                         help="directory of the reference scripts (default: ../shared/bench beside this repository)")
     parser.add_argument("--repeats", type=int, default=3, help="rounds per workload; figures are medians (default 3)")
     parser.add_argument("--workloads", nargs="+", default=["W0", "W1", "W2", "W3"], type=str.upper,
-                        choices=["W0", "W1", "W2", "W3"])
+                        choices=["W0", "W1", "W2", "W3", "W4"])
     parser.add_argument("--frameworks", nargs="+", default=["torch", "numpy", "jax"],
                         help="reference variants to run (torch, numpy, jax, jax_loop, jax_rpool); default torch numpy jax")
     parser.add_argument("--params", action="store_true",
@@ -269,7 +299,17 @@ def main(argv):
         else:
             log(f"note: {module} is not installed for {sys.executable}; {f} is left out")
 
-    params_dir, temporary = None, None
+    params_dir, temporary, onnx_model, onnx_temporary = None, None, None, None
+    if "W4" in args.workloads:
+        onnx_dir = args.params_dir or tempfile.mkdtemp(prefix="invlab-bench-onnx-")
+        onnx_temporary = None if args.params_dir else onnx_dir
+        os.makedirs(onnx_dir, exist_ok=True)
+        onnx_model = os.path.join(os.path.abspath(onnx_dir), "resnet18_w4.onnx")
+        log(f"exporting W4's model to {onnx_model}")
+        try:
+            run([sys.executable, W4_SCRIPT, "export", onnx_model])
+        except RunError as error:
+            sys.exit(f"bench_compare: {error}")
     if args.params:
         params_dir = args.params_dir or tempfile.mkdtemp(prefix="invlab-bench-params-")
         temporary = None if args.params_dir else params_dir
@@ -280,10 +320,11 @@ def main(argv):
         except RunError as error:
             sys.exit(f"bench_compare: {error}")
     try:
-        samples, errors = measure(args, frameworks, params_dir, log)
+        samples, errors = measure(args, frameworks, params_dir, log, onnx_model)
     finally:
-        if temporary:
-            shutil.rmtree(temporary, ignore_errors=True)
+        for directory in (temporary, onnx_temporary):
+            if directory:
+                shutil.rmtree(directory, ignore_errors=True)
     rows = summarize(samples, frameworks)
     if args.json:
         disagree = args.params and any(loss_agrees(r["workload"], i) is False for r in rows for i in r["losses"])

@@ -12,6 +12,9 @@
 #   pnm png jpeg idx npy safetensors gzip
 #                PNMCodec, PNGCodec, JPEGDecoder, IDXReader, NPYFile, Safetensors, Gzip
 #                (Tests/InvLabIOTests/Fuzz/IOFuzzHarness.swift)
+#   onnx         ONNXModel(serialized:) (swift-protobuf decoding, graph checks, initializers), then
+#                one forward run and input gradient on a small input when the model loads
+#                (Tests/InvLabONNXTests/Fuzz/ONNXFuzzHarness.swift)
 #
 # Environment:
 #   FUZZ_TARGETS="png npy"  run a subset          FUZZ_JOBS=2   targets run in parallel (default 1)
@@ -19,12 +22,13 @@
 #   FUZZ_PER_TARGET=1       SECONDS per target    FUZZ_MAX_RESTARTS=n  restarts after crashes (10)
 #
 # Build: no SwiftPM. Each engine module a target needs (InvLabJSON, InvLabTensor, InvLabIO, InvLabSpec and,
-# for `spec`, InvLabNN and InvLabCore) is compiled once with
+# for `spec`, InvLabNN and InvLabCore; for `onnx`, SwiftProtobuf from SwiftPM's checkout in
+# .build/checkouts, fetched with `swift package resolve` when absent, and InvLabONNX) is compiled once with
 #   swiftc -O -wmo -parse-as-library -sanitize=fuzzer,address -emit-module -c <its sources>
 # against the C system libraries' module maps (Sources/InvLabC*/module.modulemap, include paths
 # from pkg-config); then each target is its entry point (Fuzz/Targets/spec.swift, or for every
-# reader Fuzz/Targets/reader.swift, which picks the reader from the binary's name fuzz-<target>;
-# both define LLVMFuzzerTestOneInput) plus its harness, linked with those objects and -lopenblas
+# reader Fuzz/Targets/reader.swift, which picks the reader from the binary's name fuzz-<target>,
+# or Fuzz/Targets/onnx.swift; all define LLVMFuzzerTestOneInput) plus its harness, linked with those objects and -lopenblas
 # -lpng16 -lturbojpeg -lz -lyaml. -sanitize=fuzzer instruments our Swift code for coverage and
 # links libFuzzer's main; the C libraries are not instrumented (they are exercised, not
 # explored). Modules are rebuilt only when a source is newer than the object. If the Core does
@@ -48,7 +52,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 SECONDS_TOTAL=${1:-60}
-ALL_TARGETS=(spec pnm png jpeg idx npy safetensors gzip)
+ALL_TARGETS=(spec pnm png jpeg idx npy safetensors gzip onnx)
 read -r -a TARGETS <<< "${FUZZ_TARGETS:-${ALL_TARGETS[*]}}"
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/.build/fuzz}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
@@ -79,21 +83,36 @@ for flag in $(pkg-config --cflags openblas libpng libturbojpeg zlib yaml-0.1 2>/
 LIBS=($(pkg-config --libs openblas libpng libturbojpeg zlib yaml-0.1 2>/dev/null || echo -lopenblas -lpng16 -lturbojpeg -lz -lyaml))
 SWIFTC_FLAGS=(-swift-version 5 -O -gline-tables-only -parse-as-library -sanitize=fuzzer,address -I "$MODULES")
 
+# module_directory NAME: where the sources of module NAME are.
+module_directory() {
+    case "$1" in
+        SwiftProtobuf) echo ".build/checkouts/swift-protobuf/Sources/SwiftProtobuf" ;;
+        *) echo "Sources/$1" ;;
+    esac
+}
+
 # build_module NAME DEPENDENCY...: compiles Sources/NAME into MODULES/NAME.{o,swiftmodule} when stale.
 build_module() {
     local name=$1; shift
-    local object="$MODULES/$name.o" list="$MODULES/$name.sources" sources
-    sources=$(find "Sources/$name" -name '*.swift' | sort)
+    local object="$MODULES/$name.o" list="$MODULES/$name.sources" sources directory
+    directory=$(module_directory "$name")
+    if [ ! -d "$directory" ]; then
+        echo "  $directory is missing (swift package resolve failed?)"; return 1
+    fi
+    sources=$(find "$directory" -name '*.swift' | sort)
     local stale=0
     if [ ! -f "$object" ] || [ "$sources" != "$(cat "$list" 2>/dev/null)" ] \
-        || [ -n "$(find "Sources/$name" -name '*.swift' -newer "$object" | head -1)" ]; then
+        || [ -n "$(find "$directory" -name '*.swift' -newer "$object" | head -1)" ]; then
         stale=1
     fi
     for dependency in "$@"; do [ "$MODULES/$dependency.o" -nt "$object" ] && stale=1; done
     [ "$stale" = 0 ] && return 0
     echo "building $name (sanitized)"
     # shellcheck disable=SC2086
-    if swiftc "${SWIFTC_FLAGS[@]}" -wmo -module-name "$name" -emit-module \
+    local extra=()
+    # swift-protobuf uses `package` access between its files (SwiftPM passes a package name).
+    [ "$name" = SwiftProtobuf ] && extra=(-package-name swift_protobuf)
+    if swiftc "${SWIFTC_FLAGS[@]}" "${extra[@]}" -wmo -module-name "$name" -emit-module \
         -emit-module-path "$MODULES/$name.swiftmodule" -c $sources -o "$object.tmp" "${CFLAGS[@]}" \
         > "$BUILD/logs/build-$name.log" 2>&1; then
         mv "$object.tmp" "$object"
@@ -120,10 +139,14 @@ link_target() {
 }
 
 BUILD_FAILED=()
-needs_io=0; needs_spec=0
-for target in "${TARGETS[@]}"; do if [ "$target" = spec ]; then needs_spec=1; else needs_io=1; fi; done
-io_ok=0; spec_ok=0; core_ok=0
-if build_module InvLabJSON && build_module InvLabTensor && build_module InvLabIO InvLabTensor InvLabJSON; then io_ok=1; fi
+needs_io=0; needs_spec=0; needs_onnx=0
+for target in "${TARGETS[@]}"; do
+    case "$target" in spec) needs_spec=1 ;; onnx) needs_onnx=1 ;; *) needs_io=1 ;; esac
+done
+io_ok=0; spec_ok=0; core_ok=0; onnx_ok=0
+if [ "$needs_io" = 1 ] || [ "$needs_spec" = 1 ]; then
+    if build_module InvLabJSON && build_module InvLabTensor && build_module InvLabIO InvLabTensor InvLabJSON; then io_ok=1; fi
+fi
 if [ "$needs_spec" = 1 ] && build_module InvLabSpec InvLabJSON; then
     spec_ok=1
     if [ "$io_ok" = 1 ] && build_module InvLabNN InvLabTensor InvLabIO \
@@ -133,8 +156,19 @@ if [ "$needs_spec" = 1 ] && build_module InvLabSpec InvLabJSON; then
         echo "warning: the Core does not build; 'spec' runs without ExperimentSpec decoding"
     fi
 fi
+if [ "$needs_onnx" = 1 ]; then
+    [ -d "$(module_directory SwiftProtobuf)" ] || swift package resolve > "$BUILD/logs/resolve.log" 2>&1
+    if build_module InvLabTensor && build_module SwiftProtobuf && build_module InvLabONNX InvLabTensor SwiftProtobuf; then onnx_ok=1; fi
+fi
 for target in "${TARGETS[@]}"; do
-    if [ "$target" = spec ]; then
+    if [ "$target" = onnx ]; then
+        if [ "$onnx_ok" = 1 ]; then
+            link_target onnx Fuzz/Targets/onnx.swift Tests/InvLabONNXTests/Fuzz/ONNXFuzzHarness.swift -- InvLabONNX SwiftProtobuf InvLabTensor \
+                || BUILD_FAILED+=(onnx)
+        else
+            BUILD_FAILED+=(onnx)
+        fi
+    elif [ "$target" = spec ]; then
         harness=(Tests/InvLabSpecTests/Fuzz/SpecFuzzHarness.swift Tests/InvLabSpecTests/Fuzz/SpecFuzzConfig.swift)
         if [ "$core_ok" = 1 ]; then
             link_target spec Fuzz/Targets/spec.swift "${harness[@]}" -- InvLabSpec InvLabJSON InvLabCore InvLabNN InvLabIO InvLabTensor \

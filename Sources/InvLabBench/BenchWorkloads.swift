@@ -1,6 +1,7 @@
 import Foundation
 import InvLabIO
 import InvLabNN
+import InvLabONNX
 import InvLabTensor
 
 /// One measured workload, printed as a table row or one JSON line.
@@ -165,5 +166,31 @@ public enum ResourceUsage {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
         return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+}
+
+extension BenchRunner {
+    /// W4: one forward plus input-gradient step of an imported ONNX classifier (scripts/bench_w4_onnx.py
+    /// exports ResNet-18's layout at 112 x 92 grey with 40 classes, and the batch of 40 images
+    /// beside it as `MODEL.x.npy`): the MI-FACE objective sum_i ||softmax(f(x)_i) - onehot(i)||^2
+    /// and its gradient with respect to x, `steps` times after `warmup`; steps/s.
+    public func w4(model path: String, steps: Int = 10, warmup: Int = 2) throws -> BenchResult {
+        let model = try ONNXModel(contentsOf: path)
+        let x = try NPYFile.read(contentsOf: URL(fileURLWithPath: path + ".x.npy"))
+        let logits = try model(Var(constant: x.slice(alongAxis: 0, 0..<1)))
+        let classes = logits.shape.last ?? 1
+        let onehot = Tensor.oneHot((0..<x.shape[0]).map { $0 % classes }, classes: classes)
+        func step() throws -> (Tensor, Tensor) {
+            try valueWithGradient(at: x) { ((try model($0).softmax() - onehot).squared()).sum() }
+        }
+        for _ in 0..<warmup { _ = try step() }
+        var last = (Tensor(zeros: []), Tensor(zeros: []))
+        let start = DispatchTime.now()
+        for _ in 0..<steps { last = try step() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let norm = (last.1 * last.1).sum().squareRoot()
+        return BenchResult(workload: "W4", unit: "steps/s", value: Double(steps) / seconds, seconds: seconds,
+                           peakRSSMegabytes: ResourceUsage.peakRSSMegabytes,
+                           details: [("batch", Double(x.shape[0])), ("loss", Double(last.0.scalar)), ("grad_norm", Double(norm))])
     }
 }

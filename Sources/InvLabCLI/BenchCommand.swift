@@ -14,6 +14,11 @@ struct BenchCommand: ParsableCommand {
         (200 steps), W3 CNN training (50 steps of 64 images). Compare with PyTorch, JAX and NumPy \
         run in the same session (scripts/bench_compare.py does both and prints ratios).
 
+        `--only W4` (not run by default) times one forward plus input-gradient step of an imported \
+        ONNX classifier at batch 40 (`--onnx-model`, written with its batch by \
+        scripts/bench_w4_onnx.py export: ResNet-18's layout at 112x92 grey, 40 classes); \
+        scripts/bench_compare.py --workloads W4 runs it beside PyTorch on the same model.
+
         `--only batching` (not run by default) attacks 40 identities as one batch and as 40 \
         single-image attacks (softmax regression, MLP, CNN targets) and prints the speed-up \
         beside the largest one this machine's GEMM peak allows; scripts/batching_compare.py runs \
@@ -23,6 +28,7 @@ struct BenchCommand: ParsableCommand {
           invlab bench
           invlab bench --json --only W2
           invlab bench --params /tmp/bench-params      # exact reference weights (dump_params.py)
+          invlab bench --only W4 --onnx-model /tmp/resnet18.onnx
           invlab bench --memory-steps 2000             # RSS growth over a long W2 run
           invlab bench --only batching --batching-size 28x28 --batching-models softmax,mlp
         """)
@@ -30,7 +36,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per workload instead of a table.")
     var json = false
 
-    @Option(help: "Run only these workloads (W0, W1, W2, W3, batching); repeatable.")
+    @Option(help: "Run only these workloads (W0, W1, W2, W3, W4, batching); repeatable.")
     var only: [String] = []
 
     @Option(help: "Image size of the batching workload, HEIGHTxWIDTH (one channel).")
@@ -42,6 +48,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Targets of the batching workload, comma-separated (softmax, mlp, cnn).")
     var batchingModels = "softmax,mlp,cnn"
 
+    @Option(help: "The ONNX model of W4 (beside it MODEL.x.npy, the batch), as scripts/bench_w4_onnx.py export writes them.")
+    var onnxModel: String?
+
+    @Option(help: "Timed steps of W4 (after 2 warm-up steps).")
+    var w4Steps = 10
+
     @Option(help: "Directory of reference weights written by the references' dump_params.py.")
     var params: String?
 
@@ -51,8 +63,12 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let runner = BenchRunner(referenceParameters: params.map { URL(fileURLWithPath: $0) })
         let selected = only.isEmpty ? ["W0", "W1", "W2", "W3"] : only.map { $0.uppercased() }
-        if let unknown = selected.first(where: { !["W0", "W1", "W2", "W3", "BATCHING"].contains($0) }) {
-            printError("error: unknown workload '\(unknown)'; expected W0, W1, W2, W3 or batching")
+        if let unknown = selected.first(where: { !["W0", "W1", "W2", "W3", "W4", "BATCHING"].contains($0) }) {
+            printError("error: unknown workload '\(unknown)'; expected W0, W1, W2, W3, W4 or batching")
+            throw ExitCode(ExitCodes.badSpec)
+        }
+        if selected.contains("W4"), onnxModel == nil || !(1...100_000).contains(w4Steps) {
+            printError("error: W4 needs --onnx-model MODEL (scripts/bench_w4_onnx.py export MODEL writes it) and --w4-steps in 1...100000")
             throw ExitCode(ExitCodes.badSpec)
         }
         let batching = selected.contains("BATCHING") ? try batchingBenchmark() : nil
@@ -76,6 +92,7 @@ struct BenchCommand: ParsableCommand {
         if selected.contains("W1") { emit(try runner.w1()) }
         if selected.contains("W2") { emit(try runner.w2()) }
         if selected.contains("W3") { emit(try runner.w3()) }
+        if selected.contains("W4"), let onnxModel { emit(try runner.w4(model: onnxModel, steps: w4Steps)) }
         if let memorySteps { emit(try runner.w2Memory(steps: memorySteps)) }
         if let batching {
             try batching.benchmark.run(models: batching.models, peak: BatchingBenchmark.gemmPeak(), emit: emit)

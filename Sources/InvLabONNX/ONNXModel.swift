@@ -56,10 +56,15 @@ public struct ONNXModel: Sendable {
         var initializers: [String: ONNXValue] = [:]
         for tensor in graph.initializer {
             guard !tensor.name.isEmpty else { throw ONNXError("\(path): an initializer has no name") }
+            guard initializers[tensor.name] == nil else { throw ONNXError("\(path): initializer '\(tensor.name)' is stored twice") }
             initializers[tensor.name] = try TensorDecoder(path: path, directory: directory)
                 .decode(tensor, what: "initializer '\(tensor.name)'")
         }
         self.initializers = initializers
+        var declared = Set<String>()
+        for input in graph.input where !declared.insert(input.name).inserted {
+            throw ONNXError("\(path): graph input '\(input.name)' is declared twice")
+        }
         inputNames = graph.input.map(\.name).filter { initializers[$0] == nil }
         outputNames = graph.output.map(\.name)
         var inputShapes: [String: [Int?]] = [:]

@@ -18,6 +18,35 @@ struct TapeTests {
         #expect(grads[1].scalars == [0])
     }
 
+    /// Fuzz/regression/onnx/leak-311dea26cd0bbcdc: an ONNX model whose AveragePool has no
+    /// kernel_shape threw in the middle of a forward pass; the tape was never differentiated, and
+    /// pullbacks that capture their input `Var`s (which hold the tape) kept it alive for ever.
+    @Test("a tape is freed when the function throws, or records operations the output does not use")
+    func tapeFreed() {
+        final class Sentinel {}
+        struct Stop: Error {}
+        /// Records `v * v` (whose pullback captures `v`, hence the tape) and an operation whose
+        /// pullback holds `sentinel`, so that the sentinel lives exactly as long as the tape.
+        func record(_ v: Var, _ sentinel: Sentinel) -> Var {
+            let square = v * v
+            return Var.record(square.value, inputs: [square]) { g in withExtendedLifetime(sentinel) { [g] } }
+        }
+        weak var afterThrow: Sentinel?, afterUnused: Sentinel?
+        do {
+            let sentinel = Sentinel()
+            afterThrow = sentinel
+            _ = try? valueWithGradient(at: Tensor([2])) { v -> Var in _ = record(v, sentinel); throw Stop() }
+        }
+        do {
+            let sentinel = Sentinel()
+            afterUnused = sentinel
+            let (_, gradient) = valueWithGradient(at: Tensor([2])) { v in _ = record(v, sentinel); return (v * 3).sum() }
+            #expect(gradient.scalars == [3])
+        }
+        #expect(afterThrow == nil, "the tape of a throwing function was not freed")
+        #expect(afterUnused == nil, "the tape holding an operation off the output's path was not freed")
+    }
+
     @Test("detached values stop the gradient")
     func detach() {
         let (_, g) = valueWithGradient(at: Tensor([2])) { v in (v * v.detached).sum() }

@@ -94,8 +94,8 @@ enum ConvolutionOps {
         switch autoPad {
         case "NOTSET":
             let pads = try c.ints("pads") ?? [0, 0, 0, 0]
-            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else {
-                throw c.fail("pads \(pads) are not supported; supported: four non-negative values")
+            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= ShapeOps.maximumPad }) else {
+                throw c.fail("pads \(pads) are not supported; supported: four values in 0...\(ShapeOps.maximumPad)")
             }
             return pads
         case "VALID": return [0, 0, 0, 0]

@@ -6,6 +6,11 @@ enum ShapeOps {
     /// The most elements an operator may create from its attributes (a padding or a reshape
     /// cannot blow one tensor up beyond 1 GB of Float).
     static let maximumElements = 1 << 28
+    /// The most elements a Pad node, or a convolution's or pooling's `pads`, adds on one side of
+    /// an axis. Classifiers pad by a kernel's radius; a hostile pad of millions on a tiny input
+    /// would otherwise make a tensor of hundreds of millions of elements that every later
+    /// operator and its gradient must sweep (found by fuzzing: Fuzz/regression/onnx/timeout-ae23df29c48b5f99).
+    static let maximumPad = 1024
 
     /// The product of `sizes`, or `Int.max` when it overflows.
     static func product(_ sizes: [Int]) -> Int {
@@ -110,6 +115,10 @@ enum ShapeOps {
         for (i, axis) in axes.enumerated() {
             before[axis] = Int(clamping: pads.values[i])
             after[axis] = Int(clamping: pads.values[i + axes.count])
+        }
+        guard (before + after).allSatisfy({ $0 <= maximumPad }) else {
+            throw c.fail("pads \(before) + \(after) add more than \(maximumPad) elements on a side of shape \(x.shape); "
+                + "supported: at most \(maximumPad) (negative pads crop)")
         }
         return [.float(try padded(x, before: before, after: after, value: value, c))]
     }

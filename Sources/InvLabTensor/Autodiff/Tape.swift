@@ -1,9 +1,13 @@
 /// A Wengert list of the differentiable operations of one gradient computation.
 ///
 /// Operations append in execution order, which is a topological order, so the backward pass
-/// is a single reverse loop. Pullbacks capture tensor values, never other entries or `Var`s,
-/// so a tape and everything it holds are freed together when the computation ends: thousands
-/// of attack steps do not accumulate memory. A tape is used by one thread and for one backward
+/// is a single reverse loop. Some pullbacks capture their input `Var`s (to ask `isTracked`),
+/// and a `Var` holds its tape, so a pullback can keep its own tape alive: every pullback is
+/// therefore dropped once the backward pass ends (`releasePullbacks`), including those the pass
+/// never reached (operations the output does not depend on), and `valueWithGradient` drops them
+/// as well when the function throws before any backward pass. A tape and everything it holds
+/// are then freed together when the computation ends: thousands of attack steps do not
+/// accumulate memory. A tape is used by one thread and for one backward
 /// pass; there is no global tape and no `.grad` field anywhere.
 public final class Tape {
     struct Entry {
@@ -35,6 +39,7 @@ public final class Tape {
     public func gradients(of output: Var, seed: Tensor? = nil, withRespectTo variables: [Var]) -> [Tensor] {
         var grads = [Tensor?](repeating: nil, count: entries.count)
         guard let root = output.tape, root === self else {
+            releasePullbacks()
             return variables.map { Tensor(zeros: $0.shape) }
         }
         let seed = seed ?? Tensor(repeating: 1, shape: output.shape)
@@ -58,10 +63,17 @@ public final class Tape {
                 }
             }
         }
+        releasePullbacks()
         return variables.map { variable in
             precondition(variable.tape === self, "gradient requested for a variable of another tape")
             return grads[variable.id] ?? Tensor(zeros: variable.shape)
         }
+    }
+
+    /// Drops every pullback still held (they may capture `Var`s of this tape, a reference cycle).
+    /// The tape cannot be differentiated again afterwards.
+    func releasePullbacks() {
+        for index in entries.indices where entries[index].pullback != nil { entries[index].pullback = nil }
     }
 }
 
@@ -126,6 +138,7 @@ public func valueWithGradient(at x: Tensor, of f: (Var) throws -> Var) rethrows 
 /// are the parameters).
 public func valueWithGradient(at xs: [Tensor], of f: ([Var]) throws -> Var) rethrows -> (value: Tensor, gradients: [Tensor]) {
     let tape = Tape()
+    defer { tape.releasePullbacks() }  // also when `f` throws, which leaves the tape undifferentiated
     let variables = xs.map { tape.variable($0) }
     let output = try f(variables)
     return (output.value, tape.gradients(of: output, withRespectTo: variables))
