@@ -94,9 +94,9 @@ let package = Package(
         .testTarget(name: "InvLabSpecTests", dependencies: ["InvLabSpec"]),
         .testTarget(name: "InvLabTensorTests", dependencies: ["InvLabTensor"]),
         .testTarget(name: "InvLabIOTests", dependencies: ["InvLabIO"]),
-        .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON"]),
+        .testTarget(name: "InvLabNNTests", dependencies: ["InvLabNN", "InvLabJSON", "InvLabTestSupport"]),
         .testTarget(name: "InvLabONNXTests", dependencies: [
-            "InvLabONNX", "InvLabTensor", "InvLabIO", "InvLabNN", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            "InvLabONNX", "InvLabTestSupport", "InvLabTensor", "InvLabIO", "InvLabNN", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
         .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI", "InvLabONNX", "InvLabDummyRecognizer", "InvLabNN", "InvLabTensor"]),

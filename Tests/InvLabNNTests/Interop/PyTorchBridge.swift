@@ -1,4 +1,5 @@
 import Foundation
+import InvLabTestSupport
 
 /// Runs the PyTorch side of the interop test (`scripts/interop_check.py`) with the machine's
 /// `python3`, and tells whether PyTorch, safetensors and NumPy are there at all.
@@ -11,13 +12,9 @@ enum PyTorchBridge {
 
     /// Why the interop test cannot run here, or nil when `python3 -c "import torch, safetensors, numpy"`
     /// succeeds. Checked once per test process.
-    static let unavailableReason: String? = {
-        let result = run(["-c", "import torch, safetensors, numpy"])
-        guard result.status != 0 else { return nil }
-        let detail = result.output.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
-        return "PyTorch interop test skipped: python3 cannot import torch, safetensors and numpy (\(detail)); "
-            + "install them with `pip install torch==2.13.0+cpu safetensors numpy`"
-    }()
+    static let unavailableReason: String? = Python3.unavailableReason(
+        importing: ["torch", "safetensors", "numpy"], test: "PyTorch interop test",
+        install: "`pip install torch==2.13.0+cpu safetensors numpy`")
 
     static var isAvailable: Bool {
         if let reason = unavailableReason { print(reason) }
@@ -25,21 +22,5 @@ enum PyTorchBridge {
     }
 
     /// Runs `python3 arguments...` and returns its exit status and combined stdout and stderr.
-    static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "cannot start python3: \(error)")
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    static func run(_ arguments: [String]) -> (status: Int32, output: String) { Python3.run(arguments) }
 }
