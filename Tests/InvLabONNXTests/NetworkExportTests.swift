@@ -1,4 +1,5 @@
 import Foundation
+import InvLabTestSupport
 import InvLabIO
 import InvLabNN
 @testable import InvLabONNX
@@ -167,13 +168,9 @@ struct NetworkExportTests {
 enum ExportBridge {
     static var script: URL { ONNXBridge.packageRoot.appendingPathComponent("scripts/onnx_export_check.py") }
 
-    static let unavailableReason: String? = {
-        let result = ONNXBridge.run(["-c", "import onnx, onnxruntime, numpy, torch, safetensors.torch"])
-        guard result.status != 0 else { return nil }
-        let detail = result.output.split(separator: "\n").last.map(String.init) ?? "exit status \(result.status)"
-        return "ONNX export check skipped: python3 cannot import onnx, onnxruntime, numpy, torch and safetensors.torch (\(detail)); "
-            + "install them with `make python-test-deps`"
-    }()
+    static let unavailableReason: String? = Python3.unavailableReason(
+        importing: ["onnx", "onnxruntime", "numpy", "torch", "safetensors.torch"], test: "ONNX export check",
+        install: "`make python-test-deps`")
 
     static var isAvailable: Bool {
         if let reason = unavailableReason { print(reason) }
