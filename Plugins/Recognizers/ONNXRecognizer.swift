@@ -55,7 +55,8 @@ public struct ONNXRecognizer: RecognizerPlugin {
 
     public init(configuration: Configuration, context: BuildContext) throws {
         self.configuration = configuration
-        file = context.inputFile(configuration.path, key: "path")
+        file = context.inputFile(configuration.path, key: "path", hint: "the model's ONNX file: export it with torch.onnx.export "
+            + "(Experiments/byo/train_face_classifier.py trains a face classifier on a spec's data and exports it)")
         if let fineTune = configuration.fineTune {
             _ = try context.registries.optimizers.build(fineTune.optimizer, context: context)
         }

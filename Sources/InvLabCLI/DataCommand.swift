@@ -9,7 +9,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Fetch and prepare datasets.",
-        subcommands: [Fetch.self, Preview.self])
+        subcommands: [Fetch.self, Preview.self, Export.self])
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -95,17 +95,74 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try loadSpec(spec, overrides: specOptions.overrides)
+            let loaded = try loadSpec(spec, overrides: specOptions.overrides, inputs: .data)
             let registries = try CommandEnvironment.loadRegistries()
             do {
                 let trialSpec = try loaded.spec(of: loaded.trials[0])
-                let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries)
+                let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries, inputs: .data)
                 let data = try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
                 let (grid, names) = try DataPreview.grid(data, split: DataPreview.Split(rawValue: split)!, identities: identities, images: images)
                 let url = URL(fileURLWithPath: out)
                 try AtomicFile.write(try PNGCodec.encode(try Image(tensor: grid)), to: url)
                 let shape = data.imageShape.map(String.init).joined(separator: "x")
                 print("\(url.path): \(names.count) identities of \(split) (\(names.joined(separator: ", "))), images \(shape), from \(data.source)")
+                if data.isSynthetic { print("note: these are SYNTHETIC faces, not real people") }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(ExitCodes.failure)
+            }
+        }
+    }
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Write the faces a spec trains and tests on, in its class order, as one safetensors file.",
+            discussion: """
+            For training a model outside invlab (e.g. in PyTorch) on exactly the private training faces
+            that invlab's judges and metrics use for the spec, and then attacking it with the `onnx`
+            recognizer. Loads the data as `invlab run` does (first sweep point) and writes, as F32,
+            private_train.images / .labels, private_test.images / .labels and public.images / .labels
+            (images N x C x H x W in [0, 1]; labels are class indices). The metadata holds class_names
+            (class k of every model is class_names[k]), public_class_names, image_shape, source and
+            synthetic. Read it with safetensors.numpy.load_file or safetensors.torch.load_file.
+
+            Examples:
+              invlab data export Experiments/byo/attack_my_model.yaml --out runs/byo/faces.safetensors
+              invlab data export Experiments/quickstart.yaml --set 'data.source={type: synthetic_faces}' --out synthetic.safetensors
+            """)
+
+        @Argument(help: "The spec file (YAML).")
+        var spec: String
+
+        @OptionGroup var specOptions: SpecOptions
+
+        @Option(help: "The .safetensors file to write (atomically).")
+        var out: String
+
+        @Option(help: "Data directory (default: INVLAB_DATA_DIR, else ./data).")
+        var dataDir: String?
+
+        func validate() throws {
+            guard out.lowercased().hasSuffix(".safetensors") else {
+                throw ValidationError("--out must name a .safetensors file, got '\(out)'")
+            }
+        }
+
+        func run() throws {
+            let loaded = try loadSpec(spec, overrides: specOptions.overrides, inputs: .data)
+            let registries = try CommandEnvironment.loadRegistries()
+            do {
+                let trialSpec = try loaded.spec(of: loaded.trials[0])
+                let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries, inputs: .data)
+                let data = try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
+                let url = URL(fileURLWithPath: out)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try DataExport.write(data, to: url, metadata: ["spec": loaded.file.path])
+                let shape = data.imageShape.map(String.init).joined(separator: "x")
+                print("\(url.path): \(data.classes) private identities (\(data.privateTrain.count) training, \(data.privateTest.count) test images), "
+                    + "\(data.publicClassNames.count) public identities (\(data.publicSet.count) images), images \(shape), from \(data.source)")
                 if data.isSynthetic { print("note: these are SYNTHETIC faces, not real people") }
             } catch let exit as ExitCode {
                 throw exit

@@ -10,10 +10,10 @@ struct SpecOptions: ParsableArguments {
 }
 
 /// Loads a spec, printing its diagnostics and exiting with 64 when it is invalid.
-func loadSpec(_ path: String, overrides: [String]) throws -> LoadedSpec {
+func loadSpec(_ path: String, overrides: [String], inputs scope: InputPath.Scope = .all) throws -> LoadedSpec {
     let registries = try CommandEnvironment.loadRegistries()
     do {
-        return try SpecLoader.load(file: path, overrides: overrides, registries: registries)
+        return try SpecLoader.load(file: path, overrides: overrides, registries: registries, inputs: scope)
     } catch let error as SpecLoadError {
         printError(error.rendered)
         let count = error.error.diagnostics.filter { $0.severity == .error }.count

@@ -87,7 +87,7 @@ struct CommandExampleTests {
             let overrides = zip(words, words.dropFirst()).filter { $0.0 == "--set" }.map(\.1)
             do {
                 _ = try SpecLoader.load(file: repositoryRoot.appendingPathComponent(spec).path, overrides: overrides,
-                                        registries: try Builtins.registries())
+                                        registries: try Builtins.registries(), inputs: validationScope(spec))
             } catch let error as SpecLoadError {
                 Issue.record("`\(words.joined(separator: " "))` is invalid:\n\(error.rendered)")
             }

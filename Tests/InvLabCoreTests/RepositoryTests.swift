@@ -17,6 +17,17 @@ func experimentSpecs() -> [URL] {
         .sorted { $0.path < $1.path }
 }
 
+/// The worked example of "Attack your own model".
+let byoSpec = "Experiments/byo/attack_my_model.yaml"
+
+/// Which input files a spec of the repository must have to validate: all of them, except that the
+/// worked example's model is made by its training script (Experiments/byo), so without it only its
+/// data inputs are checked (`byoSpecNamesTheMissingModel` checks the message for the missing model).
+func validationScope(_ spec: String) -> InputPath.Scope {
+    let model = repositoryRoot.appendingPathComponent("Experiments/byo/face_classifier.onnx")
+    return spec.hasSuffix(byoSpec) && !FileManager.default.fileExists(atPath: model.path) ? .data : .all
+}
+
 func pythonCanImport(_ module: String) -> Bool {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -46,11 +57,35 @@ struct RepositoryTests {
         #expect(specs.count >= 5)
         for spec in specs {
             do {
-                _ = try SpecLoader.load(file: spec.path, registries: try Builtins.registries())
+                _ = try SpecLoader.load(file: spec.path, registries: try Builtins.registries(), inputs: validationScope(spec.path))
             } catch let error as SpecLoadError {
                 Issue.record("\(spec.lastPathComponent) is invalid:\n\(error.rendered)")
             }
         }
+    }
+
+
+    @Test("Without its trained model, the worked example fails validation at target.path with the command that makes the model")
+    func byoSpecNamesTheMissingModel() throws {
+        let model = repositoryRoot.appendingPathComponent("Experiments/byo/face_classifier.onnx")
+        // A copy of the spec beside a missing model (the repository's may hold a trained one).
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invlab-byo-\(UUID().uuidString)")
+        let byo = directory.appendingPathComponent("Experiments/byo"), orl = directory.appendingPathComponent("Experiments/orl")
+        try FileManager.default.createDirectory(at: byo, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: orl, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(byoSpec), to: byo.appendingPathComponent("attack_my_model.yaml"))
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Experiments/orl/_base.yaml"), to: orl.appendingPathComponent("_base.yaml"))
+        let file = byo.appendingPathComponent("attack_my_model.yaml").path
+        #expect(!FileManager.default.fileExists(atPath: byo.appendingPathComponent(model.lastPathComponent).path))
+        let error = try #require(throws: SpecLoadError.self) { try SpecLoader.load(file: file, registries: try Builtins.registries()) }
+        #expect(error.error.diagnostics.map(\.message) == ["file 'face_classifier.onnx' does not exist (resolved to \(byo.path)/face_classifier.onnx)"])
+        #expect(error.error.diagnostics.first?.path?.description == "target.path")
+        #expect(error.error.diagnostics.first?.notes.first == "the model's ONNX file: export it with torch.onnx.export "
+            + "(Experiments/byo/train_face_classifier.py trains a face classifier on a spec's data and exports it)")
+        // The data alone (what `invlab data export` needs to train the model) loads.
+        let loaded = try SpecLoader.load(file: file, registries: try Builtins.registries(), inputs: .data)
+        #expect(loaded.trials.count == 3)
     }
 
     @Test("`invlab schema` accepts every spec in Experiments/ (checked with Python's jsonschema)",

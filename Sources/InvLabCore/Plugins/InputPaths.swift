@@ -6,6 +6,17 @@ import InvLabSpec
 /// without touching the disk; validation then checks them, so that a wrong path is a spec
 /// error at its key instead of a run of failed trials.
 public struct InputPath: Equatable, Sendable {
+    /// Which recorded paths a command checks: `all` for a run; `data` (paths under `data:`) for
+    /// the commands that only read the data (`invlab data preview|export`), so that the data can be
+    /// exported before the model file a later step makes (e.g. a model trained on that data) exists.
+    public enum Scope: Sendable {
+        case all, data
+        /// True when a path at `path` is checked in this scope.
+        public func includes(_ path: SpecPath) -> Bool {
+            self == .all || path.components.first == .key("data")
+        }
+    }
+
     /// What the plugin expects at the path.
     public enum Kind: String, Sendable { case file, folder }
     /// The path as written in the spec.
@@ -21,6 +32,8 @@ public struct InputPath: Equatable, Sendable {
     public var path: SpecPath
     /// True when the spec does not set the key and the plugin's default path is used.
     public var isDefault = false
+    /// How to make the file when it is missing (e.g. the command that writes it); shown as a note.
+    public var hint: String? = nil
 
     /// The error for a path that is missing, of the wrong kind or unreadable; nil when usable.
     public func problem(fileManager: FileManager = .default) -> Diagnostic? {
@@ -33,6 +46,7 @@ public struct InputPath: Equatable, Sendable {
         guard let reason else { return nil }
         var notes: [String] = []
         if isDefault { notes.append("'\(path.lastKey ?? "")' is not set in the spec; this is its default") }
+        if !exists, let hint { notes.append(hint) }
         if !written.hasPrefix("/") { notes.append("relative paths resolve against the directory of the spec file (\(specDirectory.path))") }
         let shown = written == resolved ? "" : " (resolved to \(resolved))"
         return .error("\(kind.rawValue) '\(written)' \(reason)\(shown)", at: location, path: path, notes: notes)
@@ -63,9 +77,9 @@ public final class InputPathLog: @unchecked Sendable {
     }
 
     /// The problems of the recorded paths, each distinct problem once.
-    public func problems(fileManager: FileManager = .default) -> [Diagnostic] {
+    public func problems(in scope: InputPath.Scope = .all, fileManager: FileManager = .default) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for path in recorded {
+        for path in recorded where scope.includes(path.path) {
             if let problem = path.problem(fileManager: fileManager), !diagnostics.contains(problem) { diagnostics.append(problem) }
         }
         return diagnostics

@@ -80,9 +80,10 @@ public struct BuildContext {
     }
 
     /// The file at `path` (the value of the plugin's key `key`), resolved against the spec's
-    /// directory and recorded so that validation reports it at the key when it is missing.
-    public func inputFile(_ path: String, key: String) -> URL {
-        record(path, key: key, kind: .file)
+    /// directory and recorded so that validation reports it at the key when it is missing;
+    /// `hint` (how to make the file) is then shown as a note.
+    public func inputFile(_ path: String, key: String, hint: String? = nil) -> URL {
+        record(path, key: key, kind: .file, hint: hint)
     }
 
     /// The folder at `path` (the value of the plugin's key `key`), resolved and recorded like
@@ -91,10 +92,10 @@ public struct BuildContext {
         record(path, key: key, kind: .folder)
     }
 
-    private func record(_ path: String, key: String, kind: InputPath.Kind) -> URL {
+    private func record(_ path: String, key: String, kind: InputPath.Kind, hint: String? = nil) -> URL {
         let url = resolve(path)
         inputs.append(InputPath(written: path, url: url, specDirectory: specDirectory, kind: kind, location: options[key]?.location ?? location,
-                                path: self.path.appending(key), isDefault: options[key] == nil))
+                                path: self.path.appending(key), isDefault: options[key] == nil, hint: hint))
         return url
     }
 

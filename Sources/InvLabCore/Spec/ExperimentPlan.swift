@@ -16,12 +16,12 @@ public struct ExperimentPlan {
     /// Directory of the spec file (relative paths resolve against it).
     public var specDirectory: URL
 
-    /// Builds every plugin and checks the files they will read; throws one `SpecError` with the
-    /// diagnostics of all of them.
+    /// Builds every plugin and checks the files they will read (those of `inputs`); throws one
+    /// `SpecError` with the diagnostics of all of them.
     /// With a `cache` (one per run), a plugin whose configuration is the same in several
     /// trials is built once and shared (plugins are values).
     public static func build(_ spec: ExperimentSpec, specDirectory: URL, registries: Registries,
-                             cache: PluginBuildCache? = nil) throws -> ExperimentPlan {
+                             cache: PluginBuildCache? = nil, inputs scope: InputPath.Scope = .all) throws -> ExperimentPlan {
         let base = BuildContext(specDirectory: specDirectory, seed: UInt64(spec.seed), registries: registries)
         var collector = DiagnosticCollector(location: base.location, path: nil)
         let cache = cache ?? PluginBuildCache()
@@ -59,7 +59,7 @@ public struct ExperimentPlan {
             collector.append(.error("metric '\(node.id)' is listed twice", at: node.idLocation, path: node.idPath))
         }
         // Files and folders the plugins will read: a wrong path is a spec error, not a failed trial.
-        for problem in base.inputs.problems() { collector.append(problem) }
+        for problem in base.inputs.problems(in: scope) { collector.append(problem) }
         guard collector.diagnostics.isEmpty, let dataset, let target, let attack else { throw SpecError(collector.diagnostics) }
         return ExperimentPlan(spec: spec, dataset: dataset, publicDataset: publicDataset, target: target, evaluator: evaluator,
                               defenses: defenses, attack: attack, metrics: metrics, judges: judges, specDirectory: specDirectory)

@@ -45,7 +45,9 @@ public enum SpecLoader {
     /// Loads, composes, overrides, decodes and validates `file`. Throws `SpecError` carrying every
     /// diagnostic found (render them with `error.rendered(with: sources)`; the sources are
     /// also attached to `SpecLoadError`).
-    public static func load(file: String, overrides: [String] = [], registries: Registries) throws -> LoadedSpec {
+    /// `inputs` chooses which input files must exist (`.data` for commands that read only the data).
+    public static func load(file: String, overrides: [String] = [], registries: Registries,
+                            inputs scope: InputPath.Scope = .all) throws -> LoadedSpec {
         let sources = SourceCache()
         do {
             let root = try SpecComposer(cache: sources).compose(file: file, overrides: overrides)
@@ -56,7 +58,7 @@ public enum SpecLoader {
                 // Report the plugins' own problems, and those of the sweep's values, in the same pass as the spec's.
                 let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
                 var diagnostics = error.diagnostics
-                for diagnostic in pluginDiagnostics(root, specDirectory: directory, registries: registries)
+                for diagnostic in pluginDiagnostics(root, specDirectory: directory, registries: registries, inputs: scope)
                     + sweepDiagnostics(root, specDirectory: directory, registries: registries)
                 where !diagnostics.contains(diagnostic) {
                     diagnostics.append(diagnostic)
@@ -67,7 +69,7 @@ public enum SpecLoader {
             let url = URL(fileURLWithPath: file).standardizedFileURL
             var loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
             loaded.overrides = overrides
-            loaded.plans = try validateTrials(loaded, registries: registries)
+            loaded.plans = try validateTrials(loaded, registries: registries, inputs: scope)
             return loaded
         } catch let error as SpecError {
             throw SpecLoadError(error: error, sources: sources)
@@ -76,7 +78,8 @@ public enum SpecLoader {
 
     /// Builds the plugins found at their usual places in `root` without decoding the rest of
     /// the spec (used when the spec itself has errors, so that all are reported at once).
-    static func pluginDiagnostics(_ root: Node, specDirectory: URL, registries: Registries) -> [Diagnostic] {
+    static func pluginDiagnostics(_ root: Node, specDirectory: URL, registries: Registries,
+                                  inputs scope: InputPath.Scope = .all) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let seed = root["seed"]?.scalarValue.flatMap { value -> UInt64? in
             if case .int(let number) = value, number >= 0 { return UInt64(number) }
@@ -97,7 +100,7 @@ public enum SpecLoader {
                 check(node, path) { try registries.build(slot.kind, $0, context: context) }
             }
         }
-        return diagnostics + context.inputs.problems()
+        return diagnostics + context.inputs.problems(in: scope)
     }
 
     /// The problems of the sweep's values when the spec itself does not decode (a misspelt
@@ -138,7 +141,7 @@ public enum SpecLoader {
 
     /// Decodes every trial's spec and builds every plugin, collecting all diagnostics
     /// (each distinct diagnostic once, however many trials share it).
-    static func validateTrials(_ loaded: LoadedSpec, registries: Registries) throws -> [ExperimentPlan] {
+    static func validateTrials(_ loaded: LoadedSpec, registries: Registries, inputs scope: InputPath.Scope = .all) throws -> [ExperimentPlan] {
         var diagnostics: [Diagnostic] = []
         var plans: [ExperimentPlan] = []
         let cache = PluginBuildCache()
@@ -146,7 +149,7 @@ public enum SpecLoader {
             do {
                 let spec = try loaded.spec(of: trial)
                 plans.append(try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries,
-                                                      cache: cache))
+                                                      cache: cache, inputs: scope))
             } catch let error as SpecError {
                 for diagnostic in error.diagnostics where !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
             }
