@@ -98,9 +98,8 @@ struct DataCommand: ParsableCommand {
             let loaded = try loadSpec(spec, overrides: specOptions.overrides, inputs: .data)
             let registries = try CommandEnvironment.loadRegistries()
             do {
-                let trialSpec = try loaded.spec(of: loaded.trials[0])
-                let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries, inputs: .data)
-                let data = try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
+                let data = try DataPreparation.prepareFirstTrial(loaded, registries: registries,
+                                                                 environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
                 let (grid, names) = try DataPreview.grid(data, split: DataPreview.Split(rawValue: split)!, identities: identities, images: images)
                 let url = URL(fileURLWithPath: out)
                 try AtomicFile.write(try PNGCodec.encode(try Image(tensor: grid)), to: url)
@@ -154,9 +153,8 @@ struct DataCommand: ParsableCommand {
             let loaded = try loadSpec(spec, overrides: specOptions.overrides, inputs: .data)
             let registries = try CommandEnvironment.loadRegistries()
             do {
-                let trialSpec = try loaded.spec(of: loaded.trials[0])
-                let plan = try ExperimentPlan.build(trialSpec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries, inputs: .data)
-                let data = try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
+                let data = try DataPreparation.prepareFirstTrial(loaded, registries: registries,
+                                                                 environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
                 let url = URL(fileURLWithPath: out)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try DataExport.write(data, to: url, metadata: ["spec": loaded.file.path])

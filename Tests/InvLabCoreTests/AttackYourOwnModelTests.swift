@@ -30,9 +30,9 @@ struct AttackYourOwnModelTests {
         ]
         // Step 1: the data, before the model exists.
         let dataSpec = try SpecLoader.load(file: spec, overrides: overrides, registries: try Builtins.registries(), inputs: .data)
-        let plan = try ExperimentPlan.build(try dataSpec.spec(of: dataSpec.trials[0]), specDirectory: dataSpec.file.deletingLastPathComponent(),
-                                            registries: try Builtins.registries(), inputs: .data)
-        try DataExport.write(try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: orlDataDirectory!)), to: faces)
+        let data = try DataPreparation.prepareFirstTrial(dataSpec, registries: try Builtins.registries(),
+                                                         environment: .ephemeral(dataDirectory: orlDataDirectory!))
+        try DataExport.write(data, to: faces)
         // Step 2: the worked example's training script.
         let script = repositoryRoot.appendingPathComponent("Experiments/byo/train_face_classifier.py").path
         let training = Python3.run([script, "--data", faces.path, "--out", model.path, "--epochs", "2", "--width", "4"])

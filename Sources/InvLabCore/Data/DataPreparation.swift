@@ -17,6 +17,15 @@ public struct DataError: Error, CustomStringConvertible {
 /// 2. per-identity train/test on the private identities: `train_per_identity` images of each
 ///    person (chosen by the seed) train the models, the rest (or `test_per_identity`) test them.
 public enum DataPreparation {
+    /// The data of `loaded`'s first trial, for the commands that read only the data (`invlab data
+    /// preview|export`): its plugins are built with only the data's input files checked, so a model
+    /// file named by the spec need not exist yet.
+    public static func prepareFirstTrial(_ loaded: LoadedSpec, registries: Registries, environment: RunEnvironment) throws -> ExperimentData {
+        let plan = try ExperimentPlan.build(try loaded.spec(of: loaded.trials[0]), specDirectory: loaded.file.deletingLastPathComponent(),
+                                            registries: registries, inputs: .data)
+        return try prepare(plan, environment: environment)
+    }
+
     public static func prepare(_ plan: ExperimentPlan, environment: RunEnvironment) throws -> ExperimentData {
         let section = plan.spec.data
         let source = try plan.dataset.load(environment)

@@ -26,9 +26,7 @@ struct DataExportCommandTests {
 
         // What a run trains and judges on: the same spec prepared in this process.
         let loaded = try SpecLoader.load(file: directory.appendingPathComponent("spec.yaml").path, registries: try Builtins.registries(), inputs: .data)
-        let plan = try ExperimentPlan.build(try loaded.spec(of: loaded.trials[0]), specDirectory: directory, registries: try Builtins.registries(),
-                                            inputs: .data)
-        let data = try DataPreparation.prepare(plan, environment: .ephemeral(dataDirectory: directory))
+        let data = try DataPreparation.prepareFirstTrial(loaded, registries: try Builtins.registries(), environment: .ephemeral(dataDirectory: directory))
         #expect(data.classes == 3 && data.privateTrain.count == 9 && data.publicSet.count == 4)
         for (name, set) in [("private_train", data.privateTrain), ("private_test", data.privateTest), ("public", data.publicSet)] {
             #expect(file[name + ".images"] == set.images, "\(name)")
