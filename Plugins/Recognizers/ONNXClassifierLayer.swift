@@ -1,3 +1,4 @@
+import InvLabCore
 import InvLabNN
 import InvLabONNX
 import InvLabTensor
@@ -6,11 +7,12 @@ import InvLabTensor
 /// layer's parameters (named `<prefix>.<initializer>`), so the engine's training, saving and
 /// gradient machinery treat an imported model like one of its own; the graph runs on the
 /// engine's autodiff (`ONNXModel.run`).
-struct ONNXClassifierLayer: Layer {
+struct ONNXClassifierLayer: FallibleLayer {
     let model: ONNXModel
     let input: ONNXInputConfig
     let probabilities: Bool
     let classes: Int
+    let failures = LayerFailures()
 
     func initialize(prefix: String, state: inout ModelState, generator: inout SeededGenerator) {
         for name in model.weightNames {
@@ -19,14 +21,35 @@ struct ONNXClassifierLayer: Layer {
     }
 
     /// Logits for a batch of engine images. The recognizer ran the graph on batches of one and
-    /// two images of this shape before building the network, so an error here is a broken invariant.
+    /// two images, but a graph can still fail at other batch sizes (a constant that broadcasts
+    /// against batches of 1 and 2 only, say). `Layer.forward` cannot throw, so the error is
+    /// recorded in `failures` (the Core throws it after the stage, failing the trial with this
+    /// message) and the pass goes on with zero logits of the declared shape.
     func forward(_ x: Var, prefix: String, context: ForwardContext) -> Var {
         let weights = Dictionary(uniqueKeysWithValues: model.weightNames.map { ($0, context.parameter(qualifiedName(prefix, $0))) })
         do {
-            return try logits(x, weights: weights)
+            return try checkedLogits(x, weights: weights)
         } catch {
-            preconditionFailure("ONNX model failed on a batch of shape \(x.shape) after passing its checks: \(error)")
+            failures.record(error)
+            return Var(constant: Tensor(zeros: outputShape(for: x.shape)))
         }
+    }
+
+    /// `logits`, with a wrong output shape an error too: ONNX runtime failures become
+    /// `DataError`s that name the file and the batch shape.
+    func checkedLogits(_ x: Var, weights: [String: Var] = [:]) throws -> Var {
+        let y: Var
+        do {
+            y = try logits(x, weights: weights)
+        } catch {
+            throw DataError("onnx recognizer: \(error) (on a batch of shape \(x.shape); the model passed its checks on batches of 1 and 2 "
+                + "but fails on this one: export it so that every operator accepts any batch size)")
+        }
+        guard y.shape == outputShape(for: x.shape) else {
+            throw DataError("onnx recognizer \(model.path): the output for a batch of shape \(x.shape) has shape \(y.shape), "
+                + "expected \(outputShape(for: x.shape))")
+        }
+        return y
     }
 
     /// The model's output for engine images, as logits: probabilities become log-probabilities

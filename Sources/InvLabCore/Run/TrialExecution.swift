@@ -77,3 +77,12 @@ public struct TrialExecution {
         return model
     }
 }
+
+extension TrialModels {
+    /// Throws the first failure that a layer of the target, the undefended target or the
+    /// evaluator recorded in a forward pass since the last call (see `LayerFailures`: a layer
+    /// that cannot throw from `forward`, e.g. an imported ONNX graph failing at some batch size).
+    public func throwRecordedFailures() throws {
+        for network in [target, undefended, evaluator] { try network.throwRecordedFailure() }
+    }
+}
