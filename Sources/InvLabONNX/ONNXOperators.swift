@@ -13,7 +13,7 @@ public enum ONNXOperators {
         ONNXOperator(name: "Add", notes: "NumPy broadcasting", run: ElementwiseOps.add),
         ONNXOperator(name: "AveragePool", notes: "2-D, kernel sides, strides and dilations up to 1024 each, pads (also asymmetric), auto_pad, count_include_pad 0 or 1, ceil_mode",
                      run: PoolingOps.averagePool),
-        ONNXOperator(name: "BatchNormalization", notes: "inference (training_mode 0), N x C or N x C x ... input", run: PoolingOps.batchNormalization),
+        ONNXOperator(name: "BatchNormalization", notes: "N x C or N x C x ... input; stored statistics (training_mode 0), or batch statistics and momentum when fine-tuning (the onnx recognizer's fine_tune_batch_norm: update)", run: PoolingOps.batchNormalization),
         ONNXOperator(name: "Clip", notes: "constant scalar min and max (optional)", run: ElementwiseOps.clip),
         ONNXOperator(name: "Concat", notes: "any axis", run: ShapeOps.concat),
         ONNXOperator(name: "Constant", notes: "value, value_float(s), value_int(s)", run: ShapeOps.constant),

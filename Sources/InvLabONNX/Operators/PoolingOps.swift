@@ -97,8 +97,12 @@ enum PoolingOps {
         return [.float(x.mean(alongAxes: Array(2..<x.rank), keepingDimensions: true))]
     }
 
-    /// Inference batch normalisation with the stored statistics. Gradients reach the input,
-    /// scale and bias; the statistics are constants.
+    /// Batch normalisation. Inference (the default) uses the stored statistics, which are
+    /// constants; gradients reach the input, scale and bias. In training (`batchStatistics` set,
+    /// i.e. fine-tuning) it normalises with the batch's mean and biased variance, as PyTorch's
+    /// `train()` mode, and moves the running statistics as ONNX's `momentum` attribute says:
+    /// running = running * momentum + batch * (1 - momentum), the batch variance unbiased
+    /// (PyTorch's rule; its exporter writes ONNX momentum = 1 - PyTorch's momentum).
     @Sendable static func batchNormalization(_ c: NodeContext) throws -> [RuntimeValue] {
         try c.requireOutputs(1)
         guard try c.int("training_mode", default: 0) == 0 else {
@@ -117,8 +121,20 @@ enum PoolingOps {
         }
         // The engine normalises N x C or N x C x H x W; other ranks are viewed as N x C x L x 1.
         let engineShape = x.rank == 2 || x.rank == 4 ? x.shape : [x.shape[0], channels, x.shape[2...].reduce(1, *), 1]
-        let y = Var.batchNorm(x.reshaped(engineShape), gamma: scale, beta: bias, runningMean: mean.value,
-                              runningVariance: variance.value, training: false, epsilon: epsilon).output
-        return [.float(y.reshaped(x.shape))]
+        let training = c.batchStatistics != nil
+        let momentum = try c.float("momentum", default: 0.9)
+        if training {
+            guard (0...1).contains(momentum) else { throw c.fail("momentum \(momentum) is not in 0...1") }
+            guard x.value.count / channels > 1 else {
+                throw c.fail("batch statistics need more than one value per channel, got shape \(x.shape) (fine-tune with batches of 2 or more)")
+            }
+        }
+        let result = Var.batchNorm(x.reshaped(engineShape), gamma: scale, beta: bias, runningMean: mean.value,
+                                   runningVariance: variance.value, training: training, momentum: 1 - momentum, epsilon: epsilon)
+        if let statistics = c.batchStatistics {
+            statistics.updated[c.node.input[3]] = result.runningMean
+            statistics.updated[c.node.input[4]] = result.runningVariance
+        }
+        return [.float(result.output.reshaped(x.shape))]
     }
 }
