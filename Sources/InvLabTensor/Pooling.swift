@@ -88,17 +88,19 @@ public struct PoolGeometry: Equatable, Sendable {
     /// The plain 2 x 2, stride-2 window without padding (the fast path).
     var isPlainTwoByTwo: Bool { window == .square(kernel: 2, stride: 2, padding: 0) }
 
-    /// The in-plane offsets of the input elements of output (oy, ox), in window order.
-    @inline(__always)
-    func forEachTap(_ oy: Int, _ ox: Int, _ body: (Int) -> Void) {
-        let w0 = window
-        for ky in 0..<w0.kernelHeight {
-            let iy = oy * w0.strideHeight - w0.padTop + ky * w0.dilationHeight
-            if iy < 0 || iy >= h { continue }
-            for kx in 0..<w0.kernelWidth {
-                let ix = ox * w0.strideWidth - w0.padLeft + kx * w0.dilationWidth
-                if ix >= 0 && ix < w { body(iy * w + ix) }
-            }
+    /// Per output row (`vertical`) or column: the first input index its window reads and how
+    /// many taps (`dilation` apart) lie inside the input. The taps inside form one run, so the
+    /// kernels loop over them without bounds checks.
+    func taps(vertical: Bool) -> [(first: Int, count: Int)] {
+        let size = vertical ? h : w
+        let (outputs, kernel) = vertical ? (ho, window.kernelHeight) : (wo, window.kernelWidth)
+        let (stride, pad, dilation) = vertical ? (window.strideHeight, window.padTop, window.dilationHeight)
+                                               : (window.strideWidth, window.padLeft, window.dilationWidth)
+        return (0..<outputs).map { o in
+            let start = o * stride - pad
+            let skipped = start < 0 ? (-start + dilation - 1) / dilation : 0
+            let last = min(kernel - 1, (size - 1 - start) / dilation)
+            return (start + skipped * dilation, max(0, last - skipped + 1))
         }
     }
 }

@@ -18,7 +18,8 @@ extension Tensor {
     static func maxPool2d(_ input: Tensor, geometry g: PoolGeometry) -> (output: Tensor, argmax: [Int32]) {
         let (ho, wo) = (g.ho, g.wo)
         let plain = g.isPlainTwoByTwo
-        let wd = g.window
+        let (w, dh, dw) = (g.w, g.window.dilationHeight, g.window.dilationWidth)
+        let (rows, columns) = (g.taps(vertical: true), g.taps(vertical: false))
         var argmax = [Int32](repeating: 0, count: g.planes * ho * wo)
         let output = Tensor(shape: [input.shape[0], input.shape[1], ho, wo], unsafeUninitialized: { out in
             input.withUnsafeBufferPointer { x in
@@ -45,17 +46,19 @@ extension Tensor {
                                 continue
                             }
                             for oy in 0..<ho {
+                                let (y0, ny) = rows[oy]
                                 for ox in 0..<wo {
+                                    let (x0, nx) = columns[ox]
                                     var best = -Float.infinity, at = -1
-                                    for ky in 0..<wd.kernelHeight {
-                                        let iy = oy * wd.strideHeight - wd.padTop + ky * wd.dilationHeight
-                                        if iy < 0 || iy >= g.h { continue }
-                                        for kx in 0..<wd.kernelWidth {
-                                            let ix = ox * wd.strideWidth - wd.padLeft + kx * wd.dilationWidth
-                                            if ix < 0 || ix >= g.w { continue }
-                                            let v = src[iy * g.w + ix]
-                                            if v > best || at < 0 || v.isNaN { best = v; at = iy * g.w + ix }
+                                    var iy = y0
+                                    for _ in 0..<ny {
+                                        var ix = x0
+                                        for _ in 0..<nx {
+                                            let v = src[iy * w + ix]
+                                            if v > best || at < 0 || v.isNaN { best = v; at = iy * w + ix }
+                                            ix += dw
                                         }
+                                        iy += dh
                                     }
                                     dst[oy * wo + ox] = best
                                     idx[oy * wo + ox] = Int32(at)
@@ -93,7 +96,8 @@ extension Tensor {
         return result
     }
 
-    /// Average pooling (padding counts as zeros in the average, like PyTorch's default).
+    /// Average pooling (padding counts as zeros in the average, like PyTorch's default), planes
+    /// in parallel.
     public static func avgPool2d(_ input: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
         avgPool2d(input, geometry: PoolGeometry(shape: input.shape, kernel: kernel, stride: stride ?? kernel, padding: padding))
     }
@@ -108,16 +112,28 @@ extension Tensor {
     static func avgPool2d(_ input: Tensor, geometry g: PoolGeometry) -> Tensor {
         let (ho, wo) = (g.ho, g.wo)
         let scale = 1 / Float(g.window.kernelHeight * g.window.kernelWidth)
+        let (w, dh, dw) = (g.w, g.window.dilationHeight, g.window.dilationWidth)
+        let (rows, columns) = (g.taps(vertical: true), g.taps(vertical: false))
         return Tensor(shape: [input.shape[0], input.shape[1], ho, wo], unsafeUninitialized: { out in
             input.withUnsafeBufferPointer { x in
-                for plane in 0..<g.planes {
-                    let src = x.baseAddress! + plane * g.h * g.w
-                    let dst = out.baseAddress! + plane * ho * wo
-                    for oy in 0..<ho {
-                        for ox in 0..<wo {
-                            var total: Float = 0
-                            g.forEachTap(oy, ox) { total += src[$0] }
-                            dst[oy * wo + ox] = total * scale
+                let (source, target) = (x.baseAddress!, out.baseAddress!)
+                Parallel.forEachChunk(of: g.planes, minimumChunk: 8) { planes in
+                    for plane in planes {
+                        let src = source + plane * g.h * g.w
+                        let dst = target + plane * ho * wo
+                        for oy in 0..<ho {
+                            let (y0, ny) = rows[oy]
+                            for ox in 0..<wo {
+                                let (x0, nx) = columns[ox]
+                                var total: Float = 0
+                                var row = src + y0 * w
+                                for _ in 0..<ny {
+                                    var ix = x0
+                                    for _ in 0..<nx { total += row[ix]; ix += dw }
+                                    row += dh * w
+                                }
+                                dst[oy * wo + ox] = total * scale
+                            }
                         }
                     }
                 }
@@ -125,7 +141,7 @@ extension Tensor {
         })
     }
 
-    /// Gradient of average pooling.
+    /// Gradient of average pooling (planes in parallel, like the forward pass).
     public static func avgPool2dBackward(_ gradOutput: Tensor, inputShape: [Int], kernel: Int,
                                          stride: Int? = nil, padding: Int = 0) -> Tensor {
         avgPool2dBackward(gradOutput, inputShape: inputShape, geometry: PoolGeometry(shape: inputShape, kernel: kernel, stride: stride ?? kernel, padding: padding))
@@ -139,16 +155,28 @@ extension Tensor {
     static func avgPool2dBackward(_ gradOutput: Tensor, inputShape: [Int], geometry g: PoolGeometry) -> Tensor {
         let (ho, wo) = (g.ho, g.wo)
         let scale = 1 / Float(g.window.kernelHeight * g.window.kernelWidth)
+        let (w, dh, dw) = (g.w, g.window.dilationHeight, g.window.dilationWidth)
+        let (rows, columns) = (g.taps(vertical: true), g.taps(vertical: false))
         var result = Tensor(zeros: inputShape)
         result.withUnsafeMutableBufferPointer { dx in
             gradOutput.withUnsafeBufferPointer { dy in
-                for plane in 0..<g.planes {
-                    let dst = dx.baseAddress! + plane * g.h * g.w
-                    let src = dy.baseAddress! + plane * ho * wo
-                    for oy in 0..<ho {
-                        for ox in 0..<wo {
-                            let value = src[oy * wo + ox] * scale
-                            g.forEachTap(oy, ox) { dst[$0] += value }
+                let (target, source) = (dx.baseAddress!, dy.baseAddress!)
+                Parallel.forEachChunk(of: g.planes, minimumChunk: 8) { planes in
+                    for plane in planes {
+                        let dst = target + plane * g.h * g.w
+                        let src = source + plane * ho * wo
+                        for oy in 0..<ho {
+                            let (y0, ny) = rows[oy]
+                            for ox in 0..<wo {
+                                let (x0, nx) = columns[ox]
+                                let value = src[oy * wo + ox] * scale
+                                var row = dst + y0 * w
+                                for _ in 0..<ny {
+                                    var ix = x0
+                                    for _ in 0..<nx { row[ix] += value; ix += dw }
+                                    row += dh * w
+                                }
+                            }
                         }
                     }
                 }

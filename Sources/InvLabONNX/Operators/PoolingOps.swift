@@ -1,6 +1,6 @@
 import InvLabTensor
 
-/// Pooling and inference-mode batch normalisation on the engine's kernels.
+/// Pooling and batch normalisation on the engine's kernels.
 enum PoolingOps {
     /// A pooling node's window: the engine's `PoolWindow` with ONNX's pads, and the rows and
     /// columns that `ceil_mode` adds after the input (they count as padding: they never win a max
