@@ -8,10 +8,12 @@ import InvLabTensor
 /// every plugin's) throw for the sake of a few layers. A layer that can still fail at run time
 /// (an imported ONNX graph whose shapes fail at some batch sizes only) records the error here
 /// and returns a placeholder of its declared output shape, so that the pass ends normally; the
-/// Core then calls `Network.throwRecordedFailure()` after each stage that ran networks (the
-/// attack, the metrics, training) and fails the trial with the recorded message, so that the
-/// user gets the error and a non-zero exit instead of a crash. Placeholders never reach a result:
-/// the trial that produced them is recorded as failed.
+/// Core then calls `Network.throwRecordedFailure()` on the trial's networks and its published
+/// model (`PublishedModel.throwRecordedFailure()`, which defenses forward to the networks they
+/// hold) after each stage that ran them (setup with training, the attack, the metrics) and fails
+/// the trial with the recorded message, so that the user gets the error and a non-zero exit
+/// instead of a crash. Placeholders never reach a result: the trial that produced them is
+/// recorded as failed.
 public final class LayerFailures: @unchecked Sendable {
     private let lock = NSLock()
     private var first: (any Error)?

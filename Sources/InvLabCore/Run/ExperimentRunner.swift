@@ -220,7 +220,7 @@ public final class ExperimentRunner {
         do {
             let setup = try setUp(trial) { name, body in try timed(name, body) }
             let (spec, plan, data, models, published) = (setup.spec, setup.plan, setup.data, setup.models, setup.published)
-            try models.throwRecordedFailures()
+            try models.throwRecordedFailures(published: published)
             let judges = try timed("judges") { try setup.execution.prepareJudges(models: models, data: data) }
             if !recordedJudges && !judges.isEmpty {
                 recordedJudges = true
@@ -233,7 +233,7 @@ public final class ExperimentRunner {
                 try checkAttackMemory(setup)
                 result = try timed("attack") {
                     let result = try Self.rowStable { try plan.attack.run(against: published, resources: resources) }
-                    try models.throwRecordedFailures()
+                    try models.throwRecordedFailures(published: published)
                     return result
                 }
             case .provided(let merged):
@@ -247,7 +247,7 @@ public final class ExperimentRunner {
                                     judges: judges, seed: UInt64(spec.seed))
             let (values, identities) = try timed("metrics") {
                 let measured = try measure(plan.metrics, input: input, data: data)
-                try models.throwRecordedFailures()
+                try models.throwRecordedFailures(published: published)
                 return measured
             }
             if spec.output.images {
@@ -286,7 +286,7 @@ public final class ExperimentRunner {
             let chunk = IdentityChunk(allTargets: setup.targets, positions: positions)
             try checkAttackMemory(setup, identities: positions.count)
             let result = try Self.rowStable { try setup.plan.attack.run(against: setup.published, resources: attackResources(setup, chunk: chunk)) }
-            try setup.models.throwRecordedFailures()
+            try setup.models.throwRecordedFailures(published: setup.published)
             if environment.isCancelled { throw RunCancelled() }
             return result
         } catch is TrainingInterrupted {

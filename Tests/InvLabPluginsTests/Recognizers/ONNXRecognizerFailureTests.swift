@@ -1,6 +1,7 @@
 import Foundation
 import InvLabBuiltins
 import InvLabCore
+import InvLabDefenses
 import InvLabNN
 @testable import InvLabONNX
 import InvLabRecognizers
@@ -66,6 +67,10 @@ struct ONNXRecognizerFailureTests {
                 + "do not broadcast (on a batch of shape [3, 1, 2, 2]; the model passed its checks on batches of 1 and 2 but fails on this one: "
                 + "export it so that every operator accepts any batch size)")
             #expect(throws: Never.self) { try network.throwRecordedFailure() }
+            // A defense's published model forwards the check to the networks it wraps.
+            let published = DefendedOutputModel(inner: NetworkModel(network), gradient: .straightThrough, label: "identity") { p, _ in p }
+            _ = published.output(Var(constant: images))
+            #expect(throws: DataError.self) { try published.throwRecordedFailure() }
             let two = network.forward(Var(constant: images.slice(alongAxis: 0, 0..<2))).value
             #expect(two.shape == [2, 3])
             #expect(throws: Never.self) { try network.throwRecordedFailure() }
