@@ -20,7 +20,8 @@ linear layers with dropout), `embedder` (FaceNet-style: convolutions, `view(size
 embedding L2-normalised with Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `zoo` (grouped, dilated and asymmetrically
 padded convolutions, PReLU, LeakyReLU, Tanh, Sigmoid, Hardtanh (Clip), average pooling,
 Transpose, Concat, Reshape, log-softmax output), `resnet18` (ResNet-18's layout for 112 x 92 grey faces
-and 40 identities, batch 2, opset 17 only) and `padded`, written with `onnx.helper` because
+and 40 identities, batch 2, opset 17 only), `mixer` (rectangular, strided, dilated max pooling, ceil-mode
+average pooling counting padding, Gather on float tensors, MatMul of stacks) and `padded`, written with `onnx.helper` because
 PyTorch has no such layers: an explicit Pad with a constant value, a convolution with asymmetric
 pads, BatchNormalization, ReduceMean over one axis (its reference is computed with the same
 weights by PyTorch's functional operations).
@@ -127,10 +128,34 @@ class ResNet18(nn.Module):
         return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(self.blocks(self.stem(x)), 1), 1))
 
 
+class Mixer(nn.Module):
+    """The executor's wider operators as PyTorch exports them: a rectangular, strided, padded and
+    dilated max pooling, a rectangular average pooling with ceil_mode and count_include_pad,
+    Gather of channels (a negative index among them) and of a negative scalar index, MatMul of
+    a stack by a broadcast stack and of two stacks that both carry gradients."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.maxpool = nn.MaxPool2d((3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2))
+        self.avgpool = nn.AvgPool2d((2, 3), stride=(1, 2), padding=(1, 1), ceil_mode=True, count_include_pad=True)
+        self.mix = nn.Parameter(torch.randn(5, 5, 3) * 0.5)
+        self.register_buffer("channels", torch.tensor([2, 0, -1, 1, 1]))
+        self.fc = nn.Linear(5 * 3, CLASSES)
+
+    def forward(self, x):
+        y = self.avgpool(self.maxpool(torch.relu(self.conv(x))))  # N x 4 x 7 x 5
+        y = y[:, self.channels]  # Gather on axis 1: N x 5 x 7 x 5
+        y = torch.matmul(y, self.mix)  # N x 5 x 7 x 3, mix broadcast over N
+        y = torch.matmul(y.transpose(2, 3), y)  # N x 5 x 3 x 3
+        y = y[..., -1]  # N x 5 x 3
+        return self.fc(y.reshape(y.shape[0], -1))
+
+
 KEEP_BATCH_NORM = {"resnet", "embedder", "resnet18"}
 # name, module, batch, image shape, opsets
 MODELS = [("resnet", ResNet, BATCH, SHAPE, OPSETS), ("vgg", vgg, BATCH, SHAPE, OPSETS), ("embedder", Embedder, BATCH, SHAPE, OPSETS),
-          ("zoo", Zoo, BATCH, SHAPE, OPSETS), ("resnet18", ResNet18, 2, (1, 112, 92), [17])]
+          ("zoo", Zoo, BATCH, SHAPE, OPSETS), ("resnet18", ResNet18, 2, (1, 112, 92), [17]), ("mixer", Mixer, BATCH, SHAPE, OPSETS)]
 
 
 def randomize_batch_norm(model, generator):

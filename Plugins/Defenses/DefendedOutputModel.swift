@@ -53,6 +53,7 @@ public struct DefendedOutputModel: PublishedModel {
     public var inputShape: [Int] { inner.inputShape }
     public var summary: String { "\(label) of \(inner.summary)" }
     public func attachment<T>(_ type: T.Type) -> T? { inner.attachment(type) }
+    public func throwRecordedFailure() throws { try inner.throwRecordedFailure() }
 
     public func output(_ x: Var) -> ModelOutput {
         switch gradient {

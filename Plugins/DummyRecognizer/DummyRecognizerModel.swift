@@ -59,6 +59,12 @@ public struct DummyRecognizerModel: PublishedModel {
     public var classes: Int { protected.classes }
     public var inputShape: [Int] { protected.inputShape }
 
+    /// Failures of f first, then of the dummy recognizer (e.g. an ONNX f' failing at some batch size).
+    public func throwRecordedFailure() throws {
+        try protected.throwRecordedFailure()
+        try dummy.throwRecordedFailure()
+    }
+
     /// The planted synthetic identities as the `DecoyImages` attachment (they replace any decoys
     /// of the protected model: the attack is pulled toward this defense's f') and lambda as the
     /// `MixtureWeight` attachment, f' as the `DummyRecognizerNetwork` attachment; every other lookup goes to the protected model.

@@ -15,6 +15,10 @@ import InvLabTensor
 /// the Core trains the network, which starts from the file's weights.
 public struct ONNXRecognizer: RecognizerPlugin {
     public enum Output: String, SpecEnum, Sendable { case logits, probabilities }
+    /// What fine-tuning does with BatchNormalization: keep the stored statistics (inference
+    /// behaviour), or normalise with batch statistics and update the running ones (PyTorch's
+    /// `train()` mode, with the node's momentum).
+    public enum BatchNormFineTuning: String, SpecEnum, Sendable { case frozen, update }
 
     public struct Configuration: SpecConfig {
         public var path = ""
@@ -22,6 +26,7 @@ public struct ONNXRecognizer: RecognizerPlugin {
         public var output = Output.logits
         public var classes = 0
         public var fineTune: TrainingConfig? = nil
+        public var fineTuneBatchNorm = BatchNormFineTuning.frozen
         public init() {}
         public static var fields: [SpecField<Self>] { [
             SpecField("path", \.path, doc: "The .onnx file, relative to the spec file (external data files next to it).", required: true),
@@ -30,7 +35,11 @@ public struct ONNXRecognizer: RecognizerPlugin {
             SpecField("classes", \.classes, doc: "The number of classes the model outputs; must equal the data's identities.",
                       required: true, range: 1...1_000_000),
             SpecField("fine_tune", \.fineTune, doc: "Train the imported model further, starting from the file's weights (e.g. as the dummy "
-                      + "defense's f'); BatchNormalization keeps its stored statistics and Dropout stays off. null: use the file as it is."),
+                      + "defense's f'); BatchNormalization as fine_tune_batch_norm says, Dropout stays off. null: use the file as it is."),
+            SpecField("fine_tune_batch_norm", \.fineTuneBatchNorm, doc: "BatchNormalization while fine_tune trains: frozen keeps the stored "
+                      + "running statistics (inference behaviour); update normalises with each batch's statistics and moves the running ones "
+                      + "by the node's momentum (PyTorch's train() mode: running = momentum * running + (1 - momentum) * batch in ONNX's "
+                      + "convention, unbiased batch variance). Attacks and evaluation always use the running statistics."),
         ] }
     }
 
@@ -59,6 +68,9 @@ public struct ONNXRecognizer: RecognizerPlugin {
             + "(Experiments/byo/train_face_classifier.py trains a face classifier on a spec's data and exports it)")
         if let fineTune = configuration.fineTune {
             _ = try context.registries.optimizers.build(fineTune.optimizer, context: context)
+        } else if configuration.fineTuneBatchNorm != .frozen {
+            throw context.error("fine_tune_batch_norm: \(configuration.fineTuneBatchNorm.rawValue) needs fine_tune (without it the model is not trained)",
+                                key: "fine_tune_batch_norm")
         }
     }
 
@@ -71,10 +83,11 @@ public struct ONNXRecognizer: RecognizerPlugin {
     /// Fine-tuned networks are cached under the file's digest, so that a changed file is trained again.
     public func trainingFingerprint() throws -> [String] {
         guard configuration.fineTune != nil else { return [] }
+        let batchNorm = configuration.fineTuneBatchNorm == .frozen ? [] : ["onnx-batch-norm:\(configuration.fineTuneBatchNorm.rawValue)"]
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw DataError("onnx recognizer: cannot read \(file.path)")
         }
-        return ["onnx-sha256:" + SHA256.hexDigest(of: data)]
+        return ["onnx-sha256:" + SHA256.hexDigest(of: data)] + batchNorm
     }
 
     /// The architecture holds the model's weights already.
@@ -102,7 +115,8 @@ public struct ONNXRecognizer: RecognizerPlugin {
             throw DataError("onnx recognizer \(file): needs one input and one output, the model has inputs [\(model.inputNames.joined(separator: ", "))] "
                 + "and outputs [\(model.outputNames.joined(separator: ", "))]")
         }
-        let layer = ONNXClassifierLayer(model: model, input: input, probabilities: configuration.output == .probabilities, classes: classes)
+        let layer = ONNXClassifierLayer(model: model, input: input, probabilities: configuration.output == .probabilities, classes: classes,
+                                        batchNorm: configuration.fineTuneBatchNorm)
         for batch in [1, 2] {
             let shape: [Int]
             do {

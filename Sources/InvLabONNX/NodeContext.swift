@@ -22,6 +22,9 @@ struct NodeContext {
     let opset: Int64
     let path: String
     let inputs: [RuntimeValue?]
+    /// Where BatchNormalization nodes normalise with batch statistics and leave their updated
+    /// running statistics (training); nil: the stored statistics (inference).
+    var batchStatistics: BatchStatistics? = nil
 
     /// An error about this node: `FILE: node 'NAME' (OP, opset N): MESSAGE`.
     func fail(_ message: String) -> ONNXError {

@@ -6,6 +6,13 @@ extension ONNXModel {
         initializers.compactMap { if case .float = $0.value { $0.key } else { nil } }.sorted()
     }
 
+    /// The initializers that BatchNormalization nodes read as running mean and variance (inputs
+    /// 3 and 4): state rather than weights, since fine-tuning moves them by momentum, not by
+    /// gradient.
+    public var batchNormStatisticsNames: Set<String> {
+        Set(nodes.filter { $0.opType == "BatchNormalization" }.flatMap { $0.input.dropFirst(3).prefix(2) }.filter { weight($0) != nil })
+    }
+
     /// The value of a floating-point initializer.
     public func weight(_ name: String) -> Tensor? {
         if case .float(let tensor)? = initializers[name] { return tensor }
@@ -17,8 +24,11 @@ extension ONNXModel {
     /// `feeds` gives each graph input (see `inputNames`); `weights` replaces floating-point
     /// initializers of the same name, e.g. with tracked `Var`s so that gradients reach them (for
     /// fine-tuning). Gradients with respect to tracked feeds and weights come from the engine's
-    /// reverse-mode autodiff through every operator.
-    public func run(_ feeds: [String: Var], weights: [String: Var] = [:]) throws -> [String: Var] {
+    /// reverse-mode autodiff through every operator. With `batchStatistics`, BatchNormalization
+    /// normalises with each batch's statistics and leaves its updated running statistics there
+    /// (fine-tuning); without, it uses the stored ones (inference).
+    public func run(_ feeds: [String: Var], weights: [String: Var] = [:],
+                    batchStatistics: BatchStatistics? = nil) throws -> [String: Var] {
         var values: [String: RuntimeValue] = [:]
         for (name, value) in initializers {
             switch value {
@@ -46,7 +56,7 @@ extension ONNXModel {
         for node in nodes {
             guard let op = ONNXOperators.byName[node.opType] else { throw unsupported(node) }
             let context = NodeContext(node: node, opset: opset, path: path,
-                                      inputs: node.input.map { $0.isEmpty ? nil : values[$0] })
+                                      inputs: node.input.map { $0.isEmpty ? nil : values[$0] }, batchStatistics: batchStatistics)
             let results = try op.run(context)
             for (index, name) in node.output.enumerated() where !name.isEmpty {
                 guard index < results.count else { throw context.fail("output \(index) ('\(name)') is not supported") }
@@ -64,12 +74,12 @@ extension ONNXModel {
     }
 
     /// The single output for the single input (a classifier's logits or probabilities for a batch).
-    public func callAsFunction(_ x: Var, weights: [String: Var] = [:]) throws -> Var {
+    public func callAsFunction(_ x: Var, weights: [String: Var] = [:], batchStatistics: BatchStatistics? = nil) throws -> Var {
         guard inputNames.count == 1, outputNames.count == 1 else {
             throw ONNXError("\(path): expected one input and one output, the model has inputs [\(inputNames.joined(separator: ", "))] "
                 + "and outputs [\(outputNames.joined(separator: ", "))]")
         }
-        return try run([inputNames[0]: x], weights: weights)[outputNames[0]]!
+        return try run([inputNames[0]: x], weights: weights, batchStatistics: batchStatistics)[outputNames[0]]!
     }
 
     /// The error for a node whose operator is not in `ONNXOperators.all`.
@@ -77,4 +87,14 @@ extension ONNXModel {
         ONNXError("\(path): node '\(node.name)' has operator \(node.opType) (opset \(opset)), which is not supported; "
             + "supported operators: \(ONNXOperators.supportedList)")
     }
+}
+
+/// The running statistics that BatchNormalization nodes update when a graph runs in training
+/// mode (`ONNXModel.run(_:weights:batchStatistics:)`), by the names of their mean and variance
+/// inputs. One instance per forward pass.
+public final class BatchStatistics: @unchecked Sendable {
+    /// Updated running means and variances by initializer name.
+    public var updated: [String: Tensor] = [:]
+
+    public init() {}
 }

@@ -34,10 +34,10 @@ struct ModelBuilder {
     }
 
     /// An INT64 initializer in `int64_data`.
-    mutating func integers(_ name: String, _ values: [Int64]) {
+    mutating func integers(_ name: String, _ values: [Int64], shape: [Int]? = nil) {
         var tensor = Onnx_TensorProto()
         tensor.name = name
-        tensor.dims = [Int64(values.count)]
+        tensor.dims = (shape ?? [values.count]).map { Int64($0) }
         tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
         tensor.int64Data = values
         initializers.append(tensor)

@@ -26,11 +26,13 @@ struct ONNXGradientTests {
     /// Worst relative error between the autodiff gradient of sum(seed * model(x)) with respect to
     /// the input and the named weights, and central differences (along a random direction and
     /// on single elements of each).
+    /// `batchStatistics`: run BatchNormalization in training mode (batch statistics).
     static func worstError(_ model: ONNXModel, input: Tensor, weights names: [String],
-                           epsilon: Float = 1e-2) throws -> Float {
+                           epsilon: Float = 1e-2, batchStatistics: Bool = false) throws -> Float {
         let start = [input] + names.map { model.weight($0)! }
         func evaluate(_ xs: [Var]) throws -> Var {
-            try model(xs[0], weights: Dictionary(uniqueKeysWithValues: zip(names, xs.dropFirst())))
+            try model(xs[0], weights: Dictionary(uniqueKeysWithValues: zip(names, xs.dropFirst())),
+                      batchStatistics: batchStatistics ? BatchStatistics() : nil)
         }
         let probe = try evaluate(start.map { Var(constant: $0) }).value
         let seed = random(probe.shape, seed: 5, low: 0.5, high: 1.5)

@@ -39,9 +39,15 @@ public protocol PublishedModel: AttachmentProviding {
     func query(_ x: Tensor) -> Tensor
     /// One line: what this model is (e.g. `dummy_recognizer(lambda 0.25) of cnn`).
     var summary: String { get }
+    /// Throws (and clears) the first failure that a layer of this model's networks recorded in
+    /// a forward pass (see `LayerFailures`); a wrapper forwards to the models it wraps. The
+    /// default does nothing: a model without networks of its own records nothing.
+    func throwRecordedFailure() throws
 }
 
 extension PublishedModel {
+    public func throwRecordedFailure() throws {}
+
     /// Published predictions (argmax) for a batch, computed in chunks.
     public func predictions(_ x: Tensor, batchSize: Int = 256) -> [Int] {
         x.shape[0] == 0 ? [] : x.mappingRowChunks(batchSize) { query($0) }.argmaxRows()
@@ -71,6 +77,8 @@ public struct NetworkModel: PublishedModel {
     }
 
     public func query(_ x: Tensor) -> Tensor { Tensor.softmaxLastAxis(network.predict(x)) }
+
+    public func throwRecordedFailure() throws { try network.throwRecordedFailure() }
 
     public var summary: String { network.name }
 }

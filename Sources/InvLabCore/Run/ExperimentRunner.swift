@@ -220,6 +220,7 @@ public final class ExperimentRunner {
         do {
             let setup = try setUp(trial) { name, body in try timed(name, body) }
             let (spec, plan, data, models, published) = (setup.spec, setup.plan, setup.data, setup.models, setup.published)
+            try models.throwRecordedFailures(published: published)
             let judges = try timed("judges") { try setup.execution.prepareJudges(models: models, data: data) }
             if !recordedJudges && !judges.isEmpty {
                 recordedJudges = true
@@ -230,7 +231,11 @@ public final class ExperimentRunner {
             switch source {
             case .run:
                 try checkAttackMemory(setup)
-                result = try timed("attack") { try Self.rowStable { try plan.attack.run(against: published, resources: resources) } }
+                result = try timed("attack") {
+                    let result = try Self.rowStable { try plan.attack.run(against: published, resources: resources) }
+                    try models.throwRecordedFailures(published: published)
+                    return result
+                }
             case .provided(let merged):
                 result = merged
             }
@@ -240,7 +245,11 @@ public final class ExperimentRunner {
             let input = MetricInput(attack: result, evaluator: models.evaluator, evaluatorIsTarget: models.evaluatorIsTarget, data: data,
                                     published: published, undefended: NetworkModel(models.undefended), memo: memo,
                                     judges: judges, seed: UInt64(spec.seed))
-            let (values, identities) = try timed("metrics") { try measure(plan.metrics, input: input, data: data) }
+            let (values, identities) = try timed("metrics") {
+                let measured = try measure(plan.metrics, input: input, data: data)
+                try models.throwRecordedFailures(published: published)
+                return measured
+            }
             if spec.output.images {
                 try timed("artifacts") {
                     try TrialArtifacts.write(result, data: data, trial: trial.index, directory: directory,
@@ -277,6 +286,7 @@ public final class ExperimentRunner {
             let chunk = IdentityChunk(allTargets: setup.targets, positions: positions)
             try checkAttackMemory(setup, identities: positions.count)
             let result = try Self.rowStable { try setup.plan.attack.run(against: setup.published, resources: attackResources(setup, chunk: chunk)) }
+            try setup.models.throwRecordedFailures(published: setup.published)
             if environment.isCancelled { throw RunCancelled() }
             return result
         } catch is TrainingInterrupted {

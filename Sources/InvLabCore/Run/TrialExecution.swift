@@ -77,3 +77,14 @@ public struct TrialExecution {
         return model
     }
 }
+
+extension TrialModels {
+    /// Throws the first failure that a layer of the target, the undefended target, the
+    /// evaluator or the published model (with a defense's own networks) recorded in a forward
+    /// pass since the last call (see `LayerFailures`: a layer that cannot throw from `forward`,
+    /// e.g. an imported ONNX graph failing at some batch size).
+    public func throwRecordedFailures(published: any PublishedModel) throws {
+        for network in [target, undefended, evaluator] { try network.throwRecordedFailure() }
+        try published.throwRecordedFailure()
+    }
+}

@@ -2,7 +2,7 @@ import InvLabTensor
 
 /// The shape arithmetic exporters emit for a free batch dimension (`x.view(x.size(0), -1)`
 /// becomes Shape, Gather, Unsqueeze, Concat, Reshape): exact integer tensors, no gradient.
-/// Unsqueeze and Squeeze also reshape float tensors.
+/// Unsqueeze and Squeeze also reshape float tensors, and Gather also selects from them.
 enum IntegerOps {
     /// The input's shape as an INT64 vector, optionally `start..<end` of it (opset 15+).
     @Sendable static func shape(_ c: NodeContext) throws -> [RuntimeValue] {
@@ -15,20 +15,49 @@ enum IntegerOps {
         return [.integers(IntegerTensor(shape: [kept.count], values: kept.map { Int64($0) }))]
     }
 
-    /// Elements of an integer tensor along `axis`, at integer indices (negative ones count from the end).
+    /// Gather: slices of the data along `axis` at integer indices (negative ones count from the
+    /// end), the indices' shape taking the axis's place. Float data is differentiable (the
+    /// gradient of each slice is added back where it came from); integer data (shape arithmetic)
+    /// must be a vector.
     @Sendable static func gather(_ c: NodeContext) throws -> [RuntimeValue] {
-        guard case .integers(let data)? = c.optional(0) else {
-            throw c.fail("only integer data (shape arithmetic) is supported; Gather on float tensors is not")
-        }
         guard let indices = try c.optionalIntegers(1) else { throw c.fail("input 1 (indices) is missing") }
-        guard data.shape.count == 1 else { throw c.fail("only a vector of data is supported, got shape \(data.shape)") }
-        guard try c.axis(try c.int("axis", default: 0), rank: 1) == 0 else { throw c.fail("axis must be 0") }
-        let count = Int64(data.values.count)
-        let values = try indices.values.map { index -> Int64 in
-            guard index >= -count, index < count else { throw c.fail("index \(index) is out of range for \(count) values") }
-            return data.values[Int(index < 0 ? index + count : index)]
+        switch c.optional(0) {
+        case nil: throw c.fail("input 0 (data) is missing")
+        case .float(let x): return [.float(try gatherFloats(c, x, indices))]
+        case .integers(let data):
+            guard data.shape.count == 1 else { throw c.fail("only a vector of integer data is supported, got shape \(data.shape)") }
+            guard try c.axis(try c.int("axis", default: 0), rank: 1) == 0 else { throw c.fail("axis must be 0") }
+            let rows = try resolved(c, indices, size: data.values.count)
+            return [.integers(IntegerTensor(shape: indices.shape, values: rows.map { data.values[$0] }))]
         }
-        return [.integers(IntegerTensor(shape: indices.shape, values: values))]
+    }
+
+    /// The indices as non-negative positions along an axis of `size`.
+    static func resolved(_ c: NodeContext, _ indices: IntegerTensor, size: Int) throws -> [Int] {
+        try indices.values.map { index -> Int in
+            guard index >= -Int64(size), index < Int64(size) else {
+                throw c.fail("index \(index) is out of range for \(size) values")
+            }
+            return Int(index < 0 ? index + Int64(size) : index)
+        }
+    }
+
+    /// Float Gather as engine operations: the axis moves to the front, rows are gathered (their
+    /// gradient is a scatter-add), and the indices' axes move back to the axis's place.
+    static func gatherFloats(_ c: NodeContext, _ x: Var, _ indices: IntegerTensor) throws -> Var {
+        guard x.rank >= 1 else { throw c.fail("data must have rank 1 or more, got a scalar") }
+        let axis = try c.axis(try c.int("axis", default: 0), rank: x.rank)
+        guard !indices.values.isEmpty else { throw c.fail("empty indices (shape \(indices.shape)) are not supported") }
+        let rows = try resolved(c, indices, size: x.shape[axis])
+        let rest = x.shape.indices.filter { $0 != axis }
+        guard ShapeOps.product(indices.shape + rest.map { x.shape[$0] }) <= ShapeOps.maximumElements else {
+            throw c.fail("the result would have more than \(ShapeOps.maximumElements) elements")
+        }
+        let front = axis == 0 ? x : x.permuted([axis] + rest)
+        let gathered = front.gathering(rows: rows).reshaped(indices.shape + rest.map { x.shape[$0] })
+        guard axis > 0 else { return gathered }
+        let q = indices.shape.count
+        return gathered.permuted(Array(q..<(q + axis)) + Array(0..<q) + Array((q + axis)..<(q + x.rank - 1)))
     }
 
     /// The axes of Unsqueeze or Squeeze: an INT64 input from opset 13.

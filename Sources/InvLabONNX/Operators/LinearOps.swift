@@ -34,22 +34,42 @@ enum LinearOps {
         }
     }
 
-    /// NumPy matmul for a right operand of rank 1 or 2; a left operand of higher rank is a stack
-    /// of matrices, folded into one product.
+    /// NumPy matmul. A right operand of rank 1 or 2 with a left operand of any rank is one
+    /// product (the left operand's leading axes fold into rows); a right operand of rank 3 or more
+    /// is a stack of matrices, multiplied pairwise after NumPy broadcasting of the batch axes
+    /// (a 1-D left operand is a row vector whose axis is dropped from the result, as NumPy does).
     @Sendable static func matMul(_ c: NodeContext) throws -> [RuntimeValue] {
         let (a, b) = (try c.float(0), try c.float(1))
-        guard a.rank >= 1, b.rank == 1 || b.rank == 2 else {
-            throw c.fail("supported: a right operand of rank 1 or 2 and a left operand of rank 1 or more; got \(a.shape) and \(b.shape)")
-        }
+        guard a.rank >= 1, b.rank >= 1 else { throw c.fail("operands must have rank 1 or more, got \(a.shape) and \(b.shape)") }
         let k = a.shape[a.rank - 1]
-        guard b.shape[0] == k else { throw c.fail("inner dimensions differ: \(a.shape) and \(b.shape)") }
-        let matrixB = b.rank == 1 ? b.reshaped([k, 1]) : b
-        let n = matrixB.shape[1]
-        let rows = a.shape.dropLast().reduce(1, *)
-        try checkSizes(c, [rows, k, n])
-        let product = Var.matmul(a.reshaped([rows, k]), matrixB)
-        var shape = Array(a.shape.dropLast())
-        if b.rank == 2 { shape.append(n) }
-        return [.float(product.reshaped(shape))]
+        guard b.shape[max(0, b.rank - 2)] == k else { throw c.fail("inner dimensions differ: \(a.shape) and \(b.shape)") }
+        guard b.rank >= 3 else {
+            let matrixB = b.rank == 1 ? b.reshaped([k, 1]) : b
+            let n = matrixB.shape[1]
+            let rows = a.shape.dropLast().reduce(1, *)
+            try checkSizes(c, [rows, k, n])
+            let product = Var.matmul(a.reshaped([rows, k]), matrixB)
+            var shape = Array(a.shape.dropLast())
+            if b.rank == 2 { shape.append(n) }
+            return [.float(product.reshaped(shape))]
+        }
+        let matrixA = a.rank == 1 ? a.reshaped([1, k]) : a
+        let m = matrixA.shape[matrixA.rank - 2], n = b.shape[b.rank - 1]
+        let batchA = Array(matrixA.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        guard let batch = Broadcasting.shape(batchA, batchB) else {
+            throw c.fail("the batch axes of \(a.shape) and \(b.shape) do not broadcast")
+        }
+        let count = batch.reduce(1, *)
+        try checkSizes(c, [count * m, k, n])
+        guard ShapeOps.product(batch + [m, k]) <= ShapeOps.maximumElements, ShapeOps.product(batch + [k, n]) <= ShapeOps.maximumElements else {
+            throw c.fail("broadcasting \(a.shape) and \(b.shape) gives more than \(ShapeOps.maximumElements) elements")
+        }
+        /// An operand broadcast to the full batch (adding zeros sums its gradient back).
+        func stacked(_ x: Var, _ own: [Int], _ matrix: [Int]) -> Var {
+            let full = own == batch ? x : x + Var(constant: Tensor(zeros: batch + matrix))
+            return full.reshaped([count] + matrix)
+        }
+        let product = Var.batchedMatmul(stacked(matrixA, batchA, [m, k]), stacked(b, batchB, [k, n]))
+        return [.float(product.reshaped(batch + (a.rank == 1 ? [n] : [m, n])))]
     }
 }

@@ -1,13 +1,21 @@
 import InvLabTensor
 
-/// Pooling and inference-mode batch normalisation on the engine's kernels.
+/// Pooling and batch normalisation on the engine's kernels.
 enum PoolingOps {
-    /// A pooling window the engine's kernels run: square, equal strides, symmetric pads no
-    /// larger than half the kernel, no dilation, floor rounding.
+    /// A pooling node's window: the engine's `PoolWindow` with ONNX's pads, and the rows and
+    /// columns that `ceil_mode` adds after the input (they count as padding: they never win a max
+    /// and are not counted by an average).
     struct Window {
-        var kernel, stride, padding: Int
-        /// Rows and columns of padding added after the input for `ceil_mode` (never winning a max).
+        var pool: PoolWindow
         var extraHeight = 0, extraWidth = 0
+
+        /// The window with the ceil-mode rows and columns folded into the trailing pads.
+        var withExtra: PoolWindow {
+            var w = pool
+            w.padBottom += extraHeight
+            w.padRight += extraWidth
+            return w
+        }
     }
 
     static func window(_ c: NodeContext, _ x: Var) throws -> Window {
@@ -16,65 +24,71 @@ enum PoolingOps {
             throw c.fail("only 2-D pooling of a non-empty N x C x H x W input is supported, got \(x.shape)")
         }
         guard let kernel = try c.ints("kernel_shape") else { throw c.fail("attribute 'kernel_shape' is missing") }
-        guard kernel.count == 2, kernel[0] == kernel[1], (1...1024).contains(kernel[0]) else {
-            throw c.fail("kernel_shape \(kernel) is not supported; supported: a square kernel of side 1...1024")
+        guard kernel.count == 2, kernel.allSatisfy({ (1...1024).contains($0) }) else {
+            throw c.fail("kernel_shape \(kernel) is not supported; supported: two sides of 1...1024")
         }
         let strides = try c.ints("strides") ?? [1, 1]
-        guard strides.count == 2, strides[0] == strides[1], strides[0] >= 1 else {
-            throw c.fail("strides \(strides) are not supported; supported: equal strides along H and W")
+        guard strides.count == 2, strides.allSatisfy({ (1...1024).contains($0) }) else {
+            throw c.fail("strides \(strides) are not supported; supported: two strides of 1...1024")
         }
-        guard (try c.ints("dilations") ?? [1, 1]) == [1, 1] else { throw c.fail("dilations are not supported") }
-        let ceilMode = try c.int("ceil_mode", default: 0) != 0
-        let pads = try ConvolutionOps.explicitPads(c, spatial: Array(x.shape[2...]), kernel: kernel, strides: strides)
-        guard pads.allSatisfy({ $0 == pads[0] }), pads[0] * 2 <= kernel[0] else {
-            throw c.fail("pads \(pads) are not supported; supported: equal pads of at most half the kernel")
+        let dilations = try c.ints("dilations") ?? [1, 1]
+        guard dilations.count == 2, dilations.allSatisfy({ (1...1024).contains($0) }) else {
+            throw c.fail("dilations \(dilations) are not supported; supported: two dilations of 1...1024")
         }
-        guard x.shape[2] + 2 * pads[0] >= kernel[0], x.shape[3] + 2 * pads[0] >= kernel[0] else {
-            throw c.fail("kernel \(kernel) is larger than the padded input \(x.shape)")
+        let span = zip(kernel, dilations).map { ($0 - 1) * $1 + 1 }
+        let pads = try ConvolutionOps.explicitPads(c, spatial: Array(x.shape[2...]), kernel: span, strides: strides)
+        var window = Window(pool: PoolWindow(kernel: kernel, strides: strides, pads: pads, dilations: dilations))
+        if try c.int("ceil_mode", default: 0) != 0 {
+            window.extraHeight = ceilExtra(x.shape[2], span: span[0], stride: strides[0], before: pads[0], after: pads[2])
+            window.extraWidth = ceilExtra(x.shape[3], span: span[1], stride: strides[1], before: pads[1], after: pads[3])
         }
-        var window = Window(kernel: kernel[0], stride: strides[0], padding: pads[0])
-        if ceilMode {
-            window.extraHeight = ceilExtra(x.shape[2], window)
-            window.extraWidth = ceilExtra(x.shape[3], window)
+        if let problem = window.withExtra.problem(inputShape: x.shape) {
+            throw c.fail("\(problem) (input \(x.shape), kernel_shape \(kernel), strides \(strides), pads \(pads), dilations \(dilations))")
         }
         return window
     }
 
     /// Padding after an axis of `size` that makes floor rounding give ceil_mode's output size:
-    /// ceil((size + 2p - k) / s) + 1 windows, less the last if it would start past the input and
-    /// its leading padding (PyTorch's and ONNX's rule).
-    static func ceilExtra(_ size: Int, _ w: Window) -> Int {
-        let span = size + 2 * w.padding - w.kernel
-        var count = (span + w.stride - 1) / w.stride + 1
-        if (count - 1) * w.stride >= size + w.padding { count -= 1 }
-        return max(0, (count - 1) * w.stride + w.kernel - (size + 2 * w.padding))
+    /// ceil((size + pads - span) / stride) + 1 windows, less the last if it would start past the
+    /// input and its leading padding (PyTorch's and ONNX's rule).
+    static func ceilExtra(_ size: Int, span: Int, stride: Int, before: Int, after: Int) -> Int {
+        let room = size + before + after - span
+        guard room >= 0 else { return 0 }
+        var count = (room + stride - 1) / stride + 1
+        if (count - 1) * stride >= size + before { count -= 1 }
+        return max(0, (count - 1) * stride + span - (size + before + after))
     }
 
     @Sendable static func maxPool(_ c: NodeContext) throws -> [RuntimeValue] {
         let x = try c.float(0)
         let w = try window(c, x)
         guard try c.int("storage_order", default: 0) == 0 else { throw c.fail("storage_order 1 is not supported") }
-        var input = x
-        if w.extraHeight > 0 || w.extraWidth > 0 {
-            input = try ShapeOps.padded(x, before: [0, 0, 0, 0], after: [0, 0, w.extraHeight, w.extraWidth], value: -.infinity, c)
-        }
-        return [.float(input.maxPool2d(kernel: w.kernel, stride: w.stride, padding: w.padding))]
+        return [.float(x.maxPool2d(window: w.withExtra))]
     }
 
-    /// The engine averages over the whole window (padding counts as zeros); for
-    /// `count_include_pad = 0` (ONNX's default) the result is divided by the share of each
-    /// window that lies inside the input.
+    /// The engine divides each window's sum by its full size; ONNX divides by the number of
+    /// window positions inside the input (`count_include_pad = 0`, the default) or inside the
+    /// padded input (1), never counting ceil_mode's extra positions. The ratio of the two is the
+    /// average pooling of an indicator of the counted region, a constant.
     @Sendable static func averagePool(_ c: NodeContext) throws -> [RuntimeValue] {
         let x = try c.float(0)
         let w = try window(c, x)
-        guard w.extraHeight == 0 && w.extraWidth == 0 else {
-            throw c.fail("ceil_mode 1 adding a partial window is not supported for AveragePool")
+        let y = x.avgPool2d(window: w.withExtra)
+        let p = w.pool
+        let includePad = try c.int("count_include_pad", default: 0) != 0
+        let (h, wd) = (x.shape[2], x.shape[3])
+        let counted: Tensor, countWindow: PoolWindow
+        if includePad {
+            counted = Tensor(repeating: 1, shape: [1, 1, h + p.padTop + p.padBottom, wd + p.padLeft + p.padRight])
+            countWindow = PoolWindow(kernel: [p.kernelHeight, p.kernelWidth], strides: [p.strideHeight, p.strideWidth],
+                                     pads: [0, 0, w.extraHeight, w.extraWidth], dilations: [p.dilationHeight, p.dilationWidth])
+        } else {
+            counted = Tensor(repeating: 1, shape: [1, 1, h, wd])
+            countWindow = w.withExtra
         }
-        let y = x.avgPool2d(kernel: w.kernel, stride: w.stride, padding: w.padding)
-        guard w.padding > 0, try c.int("count_include_pad", default: 0) == 0 else { return [.float(y)] }
-        let inside = Tensor.avgPool2d(Tensor(repeating: 1, shape: [1, 1, x.shape[2], x.shape[3]]),
-                                      kernel: w.kernel, stride: w.stride, padding: w.padding)
-        return [.float(y / inside)]
+        let share = Tensor.avgPool2d(counted, window: countWindow)
+        guard share.scalars.contains(where: { $0 != 1 }) else { return [.float(y)] }
+        return [.float(y / share)]
     }
 
     @Sendable static func globalAveragePool(_ c: NodeContext) throws -> [RuntimeValue] {
@@ -83,8 +97,12 @@ enum PoolingOps {
         return [.float(x.mean(alongAxes: Array(2..<x.rank), keepingDimensions: true))]
     }
 
-    /// Inference batch normalisation with the stored statistics. Gradients reach the input,
-    /// scale and bias; the statistics are constants.
+    /// Batch normalisation. Inference (the default) uses the stored statistics, which are
+    /// constants; gradients reach the input, scale and bias. In training (`batchStatistics` set,
+    /// i.e. fine-tuning) it normalises with the batch's mean and biased variance, as PyTorch's
+    /// `train()` mode, and moves the running statistics as ONNX's `momentum` attribute says:
+    /// running = running * momentum + batch * (1 - momentum), the batch variance unbiased
+    /// (PyTorch's rule; its exporter writes ONNX momentum = 1 - PyTorch's momentum).
     @Sendable static func batchNormalization(_ c: NodeContext) throws -> [RuntimeValue] {
         try c.requireOutputs(1)
         guard try c.int("training_mode", default: 0) == 0 else {
@@ -103,8 +121,20 @@ enum PoolingOps {
         }
         // The engine normalises N x C or N x C x H x W; other ranks are viewed as N x C x L x 1.
         let engineShape = x.rank == 2 || x.rank == 4 ? x.shape : [x.shape[0], channels, x.shape[2...].reduce(1, *), 1]
-        let y = Var.batchNorm(x.reshaped(engineShape), gamma: scale, beta: bias, runningMean: mean.value,
-                              runningVariance: variance.value, training: false, epsilon: epsilon).output
-        return [.float(y.reshaped(x.shape))]
+        let training = c.batchStatistics != nil
+        let momentum = try c.float("momentum", default: 0.9)
+        if training {
+            guard (0...1).contains(momentum) else { throw c.fail("momentum \(momentum) is not in 0...1") }
+            guard x.value.count / channels > 1 else {
+                throw c.fail("batch statistics need more than one value per channel, got shape \(x.shape) (fine-tune with batches of 2 or more)")
+            }
+        }
+        let result = Var.batchNorm(x.reshaped(engineShape), gamma: scale, beta: bias, runningMean: mean.value,
+                                   runningVariance: variance.value, training: training, momentum: 1 - momentum, epsilon: epsilon)
+        if let statistics = c.batchStatistics {
+            statistics.updated[c.node.input[3]] = result.runningMean
+            statistics.updated[c.node.input[4]] = result.runningVariance
+        }
+        return [.float(result.output.reshaped(x.shape))]
     }
 }

@@ -58,6 +58,21 @@ extension Var {
         }
     }
 
+    /// Max pooling with any `PoolWindow` (rectangular, unequal strides, asymmetric pads, dilation).
+    public func maxPool2d(window: PoolWindow) -> Var {
+        let s = shape
+        let (y, argmax) = Tensor.maxPool2d(value, window: window)
+        return Var.record(y, inputs: [self]) { g in [Tensor.maxPool2dBackward(g, argmax: argmax, inputShape: s)] }
+    }
+
+    /// Average pooling with any `PoolWindow` (divided by the full window size).
+    public func avgPool2d(window: PoolWindow) -> Var {
+        let s = shape
+        return Var.record(Tensor.avgPool2d(value, window: window), inputs: [self]) { g in
+            [Tensor.avgPool2dBackward(g, inputShape: s, window: window)]
+        }
+    }
+
     /// Mean over the spatial axes: `N x C x H x W` to `N x C`.
     public func globalAveragePool() -> Var {
         mean(alongAxes: [2, 3])

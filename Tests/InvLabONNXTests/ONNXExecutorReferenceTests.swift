@@ -1,0 +1,101 @@
+import Foundation
+@testable import InvLabONNX
+import InvLabIO
+import InvLabTensor
+import InvLabTestSupport
+import Testing
+
+/// Single-node models with the settings PyTorch's exporter never writes (asymmetric pool pads,
+/// dilated and ceil-mode pooling, rectangular windows, stacked MatMul with broadcast batch axes,
+/// float Gather on any axis) run on the engine and on onnxruntime (`scripts/onnxruntime_reference.py`),
+/// which must agree to 1e-5 relative error.
+@Suite("ONNX executor against onnxruntime: pooling windows, stacked MatMul, float Gather")
+struct ONNXExecutorReferenceTests {
+    static let unavailableReason: String? = Python3.unavailableReason(
+        importing: ["onnxruntime", "numpy"], test: "onnxruntime reference test",
+        install: "`make python-test-deps` (onnxruntime)")
+
+    static var isAvailable: Bool {
+        if let reason = unavailableReason { print(reason) }
+        return unavailableReason == nil
+    }
+
+    typealias Case = (name: String, input: [Int], opset: Int64, build: (inout ModelBuilder) -> Void)
+
+    static func pool(_ op: String, kernel: [Int64], strides: [Int64]? = nil, pads: [Int64]? = nil,
+                     dilations: [Int64]? = nil, ceil: Bool = false, includePad: Bool = false,
+                     autoPad: String? = nil) -> (inout ModelBuilder) -> Void {
+        var attributes = [ModelBuilder.attribute("kernel_shape", ints: kernel)]
+        if let strides { attributes.append(ModelBuilder.attribute("strides", ints: strides)) }
+        if let pads { attributes.append(ModelBuilder.attribute("pads", ints: pads)) }
+        if let dilations { attributes.append(ModelBuilder.attribute("dilations", ints: dilations)) }
+        if ceil { attributes.append(ModelBuilder.attribute("ceil_mode", int: 1)) }
+        if includePad { attributes.append(ModelBuilder.attribute("count_include_pad", int: 1)) }
+        if let autoPad {
+            var a = Onnx_AttributeProto()
+            (a.name, a.type, a.s) = ("auto_pad", .string, Data(autoPad.utf8))
+            attributes.append(a)
+        }
+        return { $0.node(op, ["x"], ["y"], attributes) }
+    }
+
+    static func matmul(_ shape: [Int], seed: UInt64, left: Bool = false) -> (inout ModelBuilder) -> Void {
+        { b in
+            b.floats("w", shape, ONNXGradientTests.random(shape, seed: seed).scalars)
+            b.node("MatMul", left ? ["w", "x"] : ["x", "w"], ["y"])
+        }
+    }
+
+    static func gather(_ indices: [Int64], shape: [Int], axis: Int64) -> (inout ModelBuilder) -> Void {
+        { b in
+            b.integers("i", indices, shape: shape)
+            b.node("Gather", ["x", "i"], ["y"], [ModelBuilder.attribute("axis", int: axis)])
+        }
+    }
+
+    static var cases: [Case] { [
+        ("max_rect_asym", [2, 3, 9, 8], 17, pool("MaxPool", kernel: [3, 2], strides: [2, 1], pads: [1, 0, 0, 1])),
+        ("max_dilated_ceil", [1, 2, 10, 9], 17, pool("MaxPool", kernel: [2, 3], strides: [3, 2], pads: [0, 1, 1, 2], dilations: [2, 1], ceil: true)),
+        ("max_same_upper", [1, 2, 7, 10], 17, pool("MaxPool", kernel: [3, 2], strides: [2, 3], autoPad: "SAME_UPPER")),
+        ("max_same_lower", [1, 1, 8, 5], 17, pool("MaxPool", kernel: [2, 4], strides: [3, 1], autoPad: "SAME_LOWER")),
+        ("avg_rect_asym", [2, 3, 9, 8], 17, pool("AveragePool", kernel: [3, 2], strides: [2, 1], pads: [1, 0, 2, 1])),
+        ("avg_rect_asym_include", [2, 3, 9, 8], 17, pool("AveragePool", kernel: [3, 2], strides: [2, 1], pads: [1, 0, 2, 1], includePad: true)),
+        ("avg_ceil", [1, 2, 9, 10], 17, pool("AveragePool", kernel: [2, 3], strides: [2, 2], pads: [0, 1, 0, 1], ceil: true)),
+        ("avg_ceil_include", [1, 2, 9, 10], 17, pool("AveragePool", kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil: true, includePad: true)),
+        ("avg_dilated", [1, 2, 9, 8], 19, pool("AveragePool", kernel: [2, 2], strides: [1, 2], pads: [1, 0, 0, 1], dilations: [2, 3])),
+        ("matmul_broadcast", [2, 1, 3, 4], 17, matmul([3, 4, 5], seed: 41)),
+        ("matmul_equal", [2, 3, 4], 17, matmul([2, 4, 5], seed: 42)),
+        ("matmul_matrix_left", [2, 4, 3], 17, matmul([5, 4], seed: 43, left: true)),
+        ("matmul_vector_left", [2, 4, 3], 17, matmul([4], seed: 44, left: true)),
+        ("matmul_vector_right", [4], 17, matmul([3, 1, 4, 2], seed: 45)),
+        ("gather_axis1", [2, 3, 4, 5], 17, gather([2, -1, 0, 0], shape: [2, 2], axis: 1)),
+        ("gather_last", [2, 3, 4, 5], 17, gather([4, -5, 1], shape: [3], axis: -1)),
+        ("gather_scalar", [2, 3, 4], 17, gather([1], shape: [], axis: 2)),
+    ] }
+
+    @Test("The engine gives onnxruntime's outputs within 1e-5",
+          .enabled(if: ONNXExecutorReferenceTests.isAvailable, "needs python3 with onnxruntime and numpy"))
+    func onnxruntime() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invlab-ort-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var engine: [String: Tensor] = [:]
+        for (index, item) in Self.cases.enumerated() {
+            var builder = ModelBuilder()
+            builder.opset = item.opset
+            item.build(&builder)
+            let x = ONNXGradientTests.random(item.input, seed: 50 + UInt64(index))
+            try builder.serialized().write(to: directory.appendingPathComponent("\(item.name).onnx"))
+            try NPYFile.write(x, to: directory.appendingPathComponent("\(item.name)_x.npy"))
+            engine[item.name] = try builder.load(path: "\(item.name).onnx")(Var(constant: x)).value
+        }
+        let script = ONNXBridge.packageRoot.appendingPathComponent("scripts/onnxruntime_reference.py")
+        let result = Python3.run([script.path, directory.path])
+        try #require(result.status == 0, "onnxruntime_reference.py failed:\n\(result.output)")
+        for item in Self.cases {
+            let reference = try NPYFile.read(contentsOf: directory.appendingPathComponent("\(item.name)_y.npy"))
+            let error = ONNXFidelityTests.relativeError(engine[item.name]!, reference)
+            #expect(error <= 1e-5, "\(item.name): engine \(engine[item.name]!.shape), onnxruntime \(reference.shape), relative error \(error)")
+        }
+    }
+}
