@@ -33,9 +33,10 @@ public struct ConvGeometry: Equatable, Sendable {
 }
 
 enum Unfold {
-    /// Writes the patch matrix of one `c x h x w` image into `col` (`patchRows x positions`).
-    static func im2col(_ src: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
-        let (ho, wo, positions) = (g.ho, g.wo, g.positions)
+    /// Writes the patch matrix of one `c x h x w` image into `col` (`patchRows x positions`, rows
+    /// `rowStride` apart: `positions` for one image alone, more when several images share the matrix).
+    static func im2col(_ src: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        let (ho, wo, positions) = (g.ho, g.wo, rowStride ?? g.positions)
         for ch in 0..<g.c {
             let plane = src + ch * g.h * g.w
             for ki in 0..<g.kh {
@@ -66,9 +67,10 @@ enum Unfold {
         }
     }
 
-    /// Adds the patch matrix `col` back into one `c x h x w` image (the adjoint of `im2col`).
-    static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dst: UnsafeMutablePointer<Float>) {
-        let (ho, wo, positions) = (g.ho, g.wo, g.positions)
+    /// Adds the patch matrix `col` back into one `c x h x w` image (the adjoint of `im2col`; rows
+    /// `rowStride` apart).
+    static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dst: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        let (ho, wo, positions) = (g.ho, g.wo, rowStride ?? g.positions)
         for ch in 0..<g.c {
             let plane = dst + ch * g.h * g.w
             for ki in 0..<g.kh {
@@ -102,6 +104,7 @@ extension Tensor {
         let g = ConvGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding)
         if let bias { precondition(bias.shape == [g.o], "conv2d bias must have shape [\(g.o)], got \(bias.shape)") }
         let (k, p) = (g.patchRows, g.positions)
+        if let group = ConvGrouping.imagesPerProduct(g) { return conv2dGrouped(input, weight: weight, bias: bias, g, group: group) }
         return Tensor(shape: [g.n, g.o, g.ho, g.wo], unsafeUninitialized: { out in
             input.withUnsafeBufferPointer { x in
                 weight.withUnsafeBufferPointer { wt in
@@ -138,6 +141,7 @@ extension Tensor {
         precondition(gradOutput.shape == [g.n, g.o, g.ho, g.wo],
                      "conv2d output gradient has shape \(gradOutput.shape), expected \([g.n, g.o, g.ho, g.wo])")
         let (k, p, imageSize) = (g.patchRows, g.positions, g.c * g.h * g.w)
+        if let group = ConvGrouping.imagesPerProduct(g) { return conv2dBackwardInputGrouped(gradOutput, weight: weight, g, group: group) }
         return Tensor(shape: inputShape, unsafeUninitialized: { out in
             gradOutput.withUnsafeBufferPointer { dy in
                 weight.withUnsafeBufferPointer { wt in

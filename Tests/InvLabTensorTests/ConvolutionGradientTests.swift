@@ -42,6 +42,23 @@ struct ConvolutionGradientTests {
         GradientCheck(epsilon: 1e-3).check([x, w, b]) { fused($0) }
     }
 
+    @Test("Images with few output positions, grouped into one product, give what each image alone gives (several groups per chunk)")
+    func groupedProducts() {
+        // 3 x 3 = 9 positions: groups of 57 images, so 130 images make several groups per thread's chunk.
+        let x = randomTensor([130, 2, 5, 5], seed: 27), w = randomTensor([3, 2, 3, 3], seed: 28), b = randomTensor([3], seed: 29)
+        let dy = randomTensor([130, 3, 3, 3], seed: 30)
+        let batch = Tensor.conv2d(x, weight: w, bias: b, stride: 2, padding: 1)
+        let back = Tensor.conv2dBackwardInput(dy, weight: w, inputShape: x.shape, stride: 2, padding: 1)
+        for image in [0, 56, 57, 64, 65, 113, 114, 129] {
+            let one = x.slice(alongAxis: 0, image..<(image + 1))
+            let alone = Tensor.conv2d(one, weight: w, bias: b, stride: 2, padding: 1)
+            #expect(batch.slice(alongAxis: 0, image..<(image + 1)) == alone, "image \(image)")
+            let gradient = Tensor.conv2dBackwardInput(dy.slice(alongAxis: 0, image..<(image + 1)), weight: w, inputShape: one.shape,
+                                                      stride: 2, padding: 1)
+            #expect(back.slice(alongAxis: 0, image..<(image + 1)) == gradient, "image \(image)")
+        }
+    }
+
     @Test("conv2d against a direct loop")
     func conv2dValues() {
         let x = randomTensor([2, 2, 5, 4], seed: 24), w = randomTensor([3, 2, 3, 3], seed: 25), b = randomTensor([3], seed: 26)
