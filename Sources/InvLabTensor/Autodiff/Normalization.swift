@@ -40,24 +40,6 @@ extension Var {
         }
         let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
         let (g, b) = (gamma.value.scalars, beta.value.scalars)
-        // xhat is kept for the backward pass.
-        var xhat = Tensor(zeros: v.shape)
-        let y = Tensor(shape: v.shape, unsafeUninitialized: { out in
-            v.withUnsafeBufferPointer { p in
-                xhat.withUnsafeMutableBufferPointer { h in
-                    for image in 0..<n {
-                        for ch in 0..<c {
-                            let base = (image * c + ch) * spatial
-                            for i in 0..<spatial {
-                                let normalised = (p[base + i] - mean[ch]) * invStd[ch]
-                                h[base + i] = normalised
-                                out[base + i] = normalised * g[ch] + b[ch]
-                            }
-                        }
-                    }
-                }
-            }
-        })
         var newMean = runningMean, newVariance = runningVariance
         if training {
             let unbiased = Float(m) / Float(max(m - 1, 1))
@@ -66,15 +48,36 @@ extension Var {
                 (1 - momentum) * runningVariance.scalars[$0] + momentum * variance[$0] * unbiased
             })
         }
-        let normalized = xhat
-        let output = record(y, inputs: [x, gamma, beta]) { grad in
-            var sumG = [Float](repeating: 0, count: c), sumGX = [Float](repeating: 0, count: c)
-            grad.withUnsafeBufferPointer { pg in
-                normalized.withUnsafeBufferPointer { h in
-                    for image in 0..<n {
+        // Evaluation mode (an attack on a trained model) with frozen statistics is an affine map per
+        // channel: no normalised copy is kept, the images are split over the threads, and the
+        // backward pass sums over the batch only for the gradients that are asked for.
+        let minimumChunk = max(1, 16_384 / max(1, c * spatial))
+        let y = Tensor(shape: v.shape, unsafeUninitialized: { out in
+            v.withUnsafeBufferPointer { p in
+                let (p, out) = (p, out)
+                Parallel.forEachChunk(of: n, minimumChunk: minimumChunk) { images in
+                    for image in images {
                         for ch in 0..<c {
                             let base = (image * c + ch) * spatial
-                            for i in 0..<spatial { sumG[ch] += pg[base + i]; sumGX[ch] += pg[base + i] * h[base + i] }
+                            for i in 0..<spatial { out[base + i] = (p[base + i] - mean[ch]) * invStd[ch] * g[ch] + b[ch] }
+                        }
+                    }
+                }
+            }
+        })
+        let output = record(y, inputs: [x, gamma, beta]) { grad in
+            var sumG = [Float](repeating: 0, count: c), sumGX = [Float](repeating: 0, count: c)
+            if training || gamma.isTracked || beta.isTracked {
+                grad.withUnsafeBufferPointer { pg in
+                    v.withUnsafeBufferPointer { p in
+                        for image in 0..<n {
+                            for ch in 0..<c {
+                                let base = (image * c + ch) * spatial
+                                for i in 0..<spatial {
+                                    let normalised = (p[base + i] - mean[ch]) * invStd[ch]
+                                    sumG[ch] += pg[base + i]; sumGX[ch] += pg[base + i] * normalised
+                                }
+                            }
                         }
                     }
                 }
@@ -83,16 +86,22 @@ extension Var {
             if x.isTracked {
                 dx = Tensor(shape: v.shape, unsafeUninitialized: { out in
                     grad.withUnsafeBufferPointer { pg in
-                        normalized.withUnsafeBufferPointer { h in
-                            for image in 0..<n {
-                                for ch in 0..<c {
-                                    let base = (image * c + ch) * spatial
-                                    let scale = g[ch] * invStd[ch]
-                                    if training {
-                                        let meanG = sumG[ch] / Float(m), meanGX = sumGX[ch] / Float(m)
-                                        for i in 0..<spatial { out[base + i] = scale * (pg[base + i] - meanG - h[base + i] * meanGX) }
-                                    } else {
-                                        for i in 0..<spatial { out[base + i] = scale * pg[base + i] }
+                        v.withUnsafeBufferPointer { p in
+                            let (pg, p, out) = (pg, p, out)
+                            Parallel.forEachChunk(of: n, minimumChunk: minimumChunk) { images in
+                                for image in images {
+                                    for ch in 0..<c {
+                                        let base = (image * c + ch) * spatial
+                                        let scale = g[ch] * invStd[ch]
+                                        if training {
+                                            let meanG = sumG[ch] / Float(m), meanGX = sumGX[ch] / Float(m)
+                                            for i in 0..<spatial {
+                                                let normalised = (p[base + i] - mean[ch]) * invStd[ch]
+                                                out[base + i] = scale * (pg[base + i] - meanG - normalised * meanGX)
+                                            }
+                                        } else {
+                                            for i in 0..<spatial { out[base + i] = scale * pg[base + i] }
+                                        }
                                     }
                                 }
                             }
