@@ -39,7 +39,8 @@ public struct ONNXRecognizer: RecognizerPlugin {
     public static let documentation = """
         Opsets \(ONNXModel.supportedOpsets.lowerBound)-\(ONNXModel.supportedOpsets.upperBound); operators: \(ONNXOperators.supportedList). \
         The model must take one N x C x H x W (or NHWC) float input with a free batch dimension (export with \
-        `dynamic_axes={"x": {0: "batch"}}`) and give one N x classes output. It is used as it is unless `fine_tune` trains it further.
+        `dynamic_shapes=({0: torch.export.Dim("batch")},)` (dynamo=True, the default) or `dynamic_axes={"x": {0: "batch"}}` \
+        (dynamo=False)) and give one N x classes output. It is used as it is unless `fine_tune` trains it further.
         """
     public static let example = """
         type: onnx
