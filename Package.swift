@@ -99,7 +99,7 @@ let package = Package(
             "InvLabONNX", "InvLabTestSupport", "InvLabTensor", "InvLabIO", "InvLabNN", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .testTarget(name: "InvLabDatasetsTests", dependencies: ["InvLabDatasets"]),
-        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabBuiltins", "InvLabCLI", "InvLabONNX", "InvLabDummyRecognizer", "InvLabNN", "InvLabTensor"]),
+        .testTarget(name: "InvLabCoreTests", dependencies: ["InvLabCore", "InvLabIO", "InvLabTestSupport", "InvLabBuiltins", "InvLabCLI", "InvLabONNX", "InvLabDummyRecognizer", "InvLabNN", "InvLabTensor"]),
         // One target for every plugin module's tests, one sub-folder per module.
         .testTarget(name: "InvLabPluginsTests", dependencies: [
             "InvLabTestSupport", "InvLabCore", "InvLabBuiltins", "InvLabDatasets", "InvLabRecognizers", "InvLabGenerators", "InvLabRegularizers",
