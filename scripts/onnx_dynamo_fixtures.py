@@ -9,7 +9,7 @@ batch dimension given as `dynamic_shapes` (a `torch.export.Dim`):
 
 - `NAME_dynamo.onnx`: the exporter's defaults (opset 20 in torch 2.13, graph optimiser on, which
   folds BatchNormalization into the convolutions and removes the shape arithmetic);
-- `NAME_dynamo_raw_opset18.onnx` and `NAME_dynamo_raw_opset20.onnx`: `optimize=False`, which keeps
+- `NAME_dynamo_raw_opsetN.onnx` for N in 18, 20, 23: `optimize=False`, which keeps
   BatchNormalization and writes what the optimiser would remove: Reshape with allowzero 1, integer
   Reshape, Squeeze and Concat of the batch size, Expand and CastLike for zero convolution biases,
   Cast of an INT64 constant, ReduceMean with its axes as an input.
@@ -30,7 +30,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_fixtures as fixtures  # noqa: E402
 
-RAW_OPSETS = [18, 20]
+RAW_OPSETS = [18, 20, 23]
 DYNAMIC_BATCH = {"resnet", "vgg", "embedder", "resnet18"}
 RAW = {"resnet", "vgg", "embedder", "zoo"}
 

@@ -7,7 +7,7 @@ import Testing
 
 /// The fidelity models exported by PyTorch's default exporter, `torch.onnx.export(..., dynamo=True)`
 /// (`scripts/onnx_dynamo_fixtures.py`), with a free batch dimension: with the exporter's defaults
-/// (opset 20, graph optimiser on) and with `optimize=False` at opsets 18 and 20 (BatchNormalization
+/// (opset 20, graph optimiser on) and with `optimize=False` at opsets 18, 20 and 23 (BatchNormalization
 /// kept; Reshape with allowzero 1, integer Reshape/Squeeze/Concat of the batch size, Expand,
 /// CastLike, Cast). Same references and tolerance as `ONNXFidelityTests` (relative error 1e-4 on
 /// logits and MI-FACE input gradients); the dynamic-batch models also run on a batch of one image
@@ -32,7 +32,7 @@ struct ONNXDynamoFidelityTests {
         for model in ["resnet", "vgg", "embedder", "zoo"] {
             let dynamic = model != "zoo"
             cases.append((model, "\(model)_dynamo.onnx", dynamic))
-            for opset in [18, 20] { cases.append((model, "\(model)_dynamo_raw_opset\(opset).onnx", dynamic)) }
+            for opset in [18, 20, 23] { cases.append((model, "\(model)_dynamo_raw_opset\(opset).onnx", dynamic)) }
         }
         cases.append(("resnet18", "resnet18_dynamo.onnx", true))
         return cases
