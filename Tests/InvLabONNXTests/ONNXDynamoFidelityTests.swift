@@ -9,7 +9,8 @@ import Testing
 /// (`scripts/onnx_dynamo_fixtures.py`), with a free batch dimension: with the exporter's defaults
 /// (opset 20, graph optimiser on) and with `optimize=False` at opsets 18, 20 and 23 (BatchNormalization
 /// kept; Reshape with allowzero 1, integer Reshape/Squeeze/Concat of the batch size, Expand,
-/// CastLike, Cast). Same references and tolerance as `ONNXFidelityTests` (relative error 1e-4 on
+/// CastLike, Cast). The exporter writes the weights to `FILE.onnx.data` (external data) by default.
+/// Same references and tolerance as `ONNXFidelityTests` (relative error 1e-4 on
 /// logits and MI-FACE input gradients); the dynamic-batch models also run on a batch of one image
 /// and must give the first row of PyTorch's logits.
 @Suite("ONNX fidelity: dynamo-exported models give PyTorch's outputs and input gradients")
@@ -51,6 +52,8 @@ struct ONNXDynamoFidelityTests {
 
         var worstLogits: Float = 0, worstGradient: Float = 0
         for (model, fileName, dynamicBatch) in Self.cases {
+            // The dynamo exporter keeps the weights in an external data file next to the model by default.
+            #expect(FileManager.default.fileExists(atPath: file(fileName + ".data").path), "\(fileName): no \(fileName).data")
             let onnx = try ONNXModel(contentsOf: file(fileName).path)
             let x = try NPYFile.read(contentsOf: file("\(model)_x.npy"))
             let expected = try NPYFile.read(contentsOf: file("\(model)_logits.npy"))
