@@ -68,13 +68,26 @@ public struct ONNXRecognizer: RecognizerPlugin {
     /// `fine_tune` (only read when it is set).
     public var training: TrainingConfig { configuration.fineTune ?? TrainingConfig() }
 
-    /// Fine-tuned networks are cached under the file's digest, so that a changed file is trained again.
+    /// Fine-tuned networks are cached under the digests of the file and of its external data
+    /// files, so that a changed model is trained again (the dynamo exporter keeps the weights in
+    /// `model.onnx.data`, and new weights may leave the `.onnx` file byte-identical).
     public func trainingFingerprint() throws -> [String] {
         guard configuration.fineTune != nil else { return [] }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw DataError("onnx recognizer: cannot read \(file.path)")
         }
-        return ["onnx-sha256:" + SHA256.hexDigest(of: data)]
+        var fingerprint = ["onnx-sha256:" + SHA256.hexDigest(of: data)]
+        let locations: [String]
+        do { locations = try ONNXModel.externalDataFiles(ofModelAt: file.path) } catch { throw DataError("onnx recognizer: \(error)") }
+        // A location that leaves the model's directory is refused when the model is read.
+        for location in locations where !location.hasPrefix("/") && !location.split(separator: "/").contains("..") {
+            let url = file.deletingLastPathComponent().appendingPathComponent(location)
+            guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                throw DataError("onnx recognizer: cannot read the external data file \(url.path) of \(file.path)")
+            }
+            fingerprint.append("onnx-data-sha256:\(location):" + SHA256.hexDigest(of: bytes))
+        }
+        return fingerprint
     }
 
     /// The architecture holds the model's weights already.
