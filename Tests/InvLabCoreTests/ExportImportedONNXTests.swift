@@ -7,13 +7,15 @@ import InvLabIO
 import InvLabNN
 @testable import InvLabONNX
 import InvLabTensor
+import InvLabTestSupport
 import Testing
 
 /// `invlab export` of a run whose models are imported ONNX files (`type: onnx`): the target used
 /// as it is and the dummy defense's f' fine-tuned from the same file. ONNX export writes the
 /// file's own graph with the run's weights (the file's for the target, the fine-tuned ones for
 /// f'), self-contained although the source keeps its weights in an external data file;
-/// safetensors holds the initializers under their names in the file.
+/// safetensors holds the initializers under their names in the file. With python3's onnx and
+/// onnxruntime, the exported files also pass onnx.checker and give the same logits in onnxruntime.
 @Suite("Export command: imported ONNX recognizers", .serialized)
 struct ExportImportedONNXTests {
     /// A Flatten + Gemm classifier of the tiny spec's 16 x 12 grey faces and 4 identities, written
@@ -81,6 +83,16 @@ struct ExportImportedONNXTests {
             let expected = network.predict(x), actual = try exported(Var(constant: x)).value
             let error = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max()! / expected.scalars.map(abs).max()!
             #expect(actual.shape == [3, 4] && error <= 1e-5, "\(role): logits of the exported file, relative error \(error)")
+
+            // onnxruntime (and onnx.checker) run the exported file too, when python3 has them.
+            if onnxRuntimeUnavailable == nil {
+                try NPYFile.write(x, to: exports.appendingPathComponent("\(role.rawValue)_x.npy"))
+                let check = Python3.run([ShardExportTests.checkScript.path, "onnx", exports.path, role.rawValue])
+                try #require(check.status == 0, "onnx_export_check.py: \(check.output)")
+                let runtime = try NPYFile.read(contentsOf: exports.appendingPathComponent("\(role.rawValue)_ort.npy"))
+                let runtimeError = zip(runtime.scalars, expected.scalars).map { abs($0 - $1) }.max()! / expected.scalars.map(abs).max()!
+                #expect(runtime.shape == [3, 4] && runtimeError <= 1e-5, "\(role): onnxruntime logits, relative error \(runtimeError)")
+            }
 
             let tensors = try Safetensors.read(contentsOf: safetensors).dictionary
             #expect(tensors.keys.sorted() == ["1.bias", "1.weight"])
