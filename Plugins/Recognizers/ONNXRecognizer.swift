@@ -122,7 +122,8 @@ public struct ONNXRecognizer: RecognizerPlugin {
                 shape = try layer.logits(Var(constant: Tensor(zeros: [batch] + inputShape))).shape
             } catch {
                 throw DataError("onnx recognizer: \(error) (on a batch of \(batch) image(s) of \(inputShape); "
-                    + "the model must accept any batch size: export it with dynamic_axes={\"\(model.inputNames[0])\": {0: \"batch\"}})")
+                    + "the model must accept any batch size: export it with dynamic_shapes=({0: torch.export.Dim(\"batch\")},) (dynamo=True) "
+                    + "or dynamic_axes={\"\(model.inputNames[0])\": {0: \"batch\"}} (dynamo=False))")
             }
             guard shape == [batch, classes] else {
                 throw DataError("onnx recognizer \(file): the output for \(batch) image(s) has shape \(shape), expected [\(batch), \(classes)]")
