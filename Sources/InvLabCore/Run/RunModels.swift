@@ -88,7 +88,7 @@ public enum RunModels {
 
     /// The directory of the spec file the run was made from (run.json's `spec_file`), where the
     /// relative paths of its spec.resolved.yaml point; nil when run.json does not say.
-    static func originalSpecDirectory(_ runDirectory: URL) -> URL? {
+    public static func originalSpecDirectory(_ runDirectory: URL) -> URL? {
         guard let data = try? Data(contentsOf: runDirectory.appendingPathComponent("run.json")),
               let info = try? JSONValue.parse(data), let file = info["spec_file"]?.stringValue, !file.isEmpty else { return nil }
         return URL(fileURLWithPath: file).deletingLastPathComponent()
