@@ -14,7 +14,8 @@ batch dimension given as `dynamic_shapes` (a `torch.export.Dim`):
   Reshape, Squeeze and Concat of the batch size, Expand and CastLike for zero convolution biases,
   Cast of an INT64 constant, ReduceMean with its axes as an input.
 
-Models: `resnet`, `vgg`, `embedder` (all of the above), `zoo` (every setting, with a fixed batch:
+Models: `resnet`, `vgg`, `embedder`, `normed` (all of the above; `normed`'s `F.normalize` is ReduceL2,
+Clip and an Expand to a shape computed from Shape), `zoo` (every setting, with a fixed batch:
 its `reshape(BATCH, -1)` pins the batch) and `resnet18` (the defaults only; 11 M weights).
 
 It prints one line per file with its operators and exits non-zero with a message on any failure.
@@ -31,8 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_fixtures as fixtures  # noqa: E402
 
 RAW_OPSETS = [18, 20, 23]
-DYNAMIC_BATCH = {"resnet", "vgg", "embedder", "resnet18"}
-RAW = {"resnet", "vgg", "embedder", "zoo"}
+DYNAMIC_BATCH = {"resnet", "vgg", "embedder", "normed", "resnet18"}
+RAW = {"resnet", "vgg", "embedder", "normed", "zoo"}
 
 
 def export(model, x, path, dynamic, **options):

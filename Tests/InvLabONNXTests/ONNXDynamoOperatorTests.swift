@@ -5,8 +5,9 @@ import Testing
 
 /// The forms PyTorch's dynamo exporter writes (`optimize=False`): Reshape with allowzero 1 and of
 /// integer tensors, Expand, Cast and CastLike. Values worked out by hand, gradients against finite
-/// differences, and the exact messages of what is refused.
-@Suite("ONNX operators of the dynamo exporter: Reshape allowzero, Expand, Cast, CastLike")
+/// differences, and the exact messages of what is refused. Also ReduceL2 and ReduceSum, which
+/// `F.normalize` (a FaceNet-style embedding) and `sum(dim)` become with either exporter.
+@Suite("ONNX operators of the dynamo exporter: Reshape allowzero, Expand, Cast, CastLike, ReduceL2, ReduceSum")
 struct ONNXDynamoOperatorTests {
     static func attribute(to type: Int64) -> Onnx_AttributeProto { ModelBuilder.attribute("to", int: type) }
 
@@ -109,5 +110,50 @@ struct ONNXDynamoOperatorTests {
             b.integers("shape", [0, 3])
             b.node("Expand", ["x", "shape"], ["y"], name: "empty")
         }) == "test.onnx: node 'empty' (Expand, opset 17): shape [0, 3] is not supported; supported: a vector of at most 64 dimensions in 1...268435456")
+    }
+
+    @Test("ReduceL2 (axes as attribute and as input) and ReduceSum: values, gradients, and gradient 0 at a zero norm")
+    func reductions() throws {
+        let x = Tensor(shape: [2, 2], scalars: [3, 4, 0, 0])
+        for opset: Int64 in [17, 18] {
+            var b = ModelBuilder()
+            b.opset = opset
+            if opset >= 18 {
+                b.integers("axes", [1])
+                b.node("ReduceL2", ["x", "axes"], ["y"])
+            } else {
+                b.node("ReduceL2", ["x"], ["y"], [ModelBuilder.attribute("axes", ints: [1])])
+            }
+            let model = try b.load()
+            let (value, gradient) = try valueWithGradient(at: x) { try model($0).sum() }
+            #expect(abs(value.scalars[0] - 5) < 1e-6, "opset \(opset)")  // 5 + sqrt(tiny) for the zero row
+            #expect(gradient == Tensor(shape: [2, 2], scalars: [0.6, 0.8, 0, 0]), "opset \(opset): x / ||x||, and 0 for the zero row")
+        }
+        var sum = ModelBuilder()
+        sum.integers("axes", [0])
+        sum.node("ReduceSum", ["x", "axes"], ["s"], [ModelBuilder.attribute("keepdims", int: 0)])
+        sum.integers("none", [])
+        sum.node("ReduceL2", ["s", "none"], ["y"], [ModelBuilder.attribute("keepdims", int: 0)])
+        sum.opset = 18
+        #expect(try sum.load()(Var(constant: x)).value.scalars == [5])  // ||[3, 4]||, all axes
+        let random = ONNXGradientTests.awayFromZero([3, 4], seed: 12)
+        var chain = ModelBuilder()
+        chain.opset = 20
+        chain.integers("axes", [1])
+        chain.node("ReduceL2", ["x", "axes"], ["norm"])
+        chain.node("Div", ["x", "norm"], ["unit"])
+        chain.floats("w", [4], [1, -2, 0.5, 3])
+        chain.node("Mul", ["unit", "w"], ["scaled"])
+        chain.node("ReduceSum", ["scaled", "axes"], ["y"])
+        #expect(try ONNXGradientTests.worstError(try chain.load(), input: random, weights: ["w"]) <= 1e-3)
+    }
+
+    @Test("ReduceL2 with noop_with_empty_axes 1 and no axes is refused")
+    func reduceL2Noop() throws {
+        var b = ModelBuilder()
+        b.opset = 18
+        b.node("ReduceL2", ["x"], ["y"], name: "norm", [ModelBuilder.attribute("noop_with_empty_axes", int: 1)])
+        #expect(onnxErrorMessage { try b.load()(Var(constant: Tensor(zeros: [2, 3]))) } ==
+            "test.onnx: node 'norm' (ReduceL2, opset 18): noop_with_empty_axes 1 without axes is not supported")
     }
 }

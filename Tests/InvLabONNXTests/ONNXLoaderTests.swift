@@ -28,7 +28,7 @@ struct ONNXLoaderTests {
         #expect(onnxErrorMessage { try builder.load() } ==
             "test.onnx: node 'gelu/erf' has operator Erf (opset 17), which is not supported; supported operators: "
             + "Add, AveragePool, BatchNormalization, Cast, CastLike, Clip, Concat, Constant, Conv, Div, Dropout, Expand, Flatten, Gather, Gemm, "
-            + "GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, PRelu, Pad, Pow, ReduceMean, "
+            + "GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, PRelu, Pad, Pow, ReduceL2, ReduceMean, ReduceSum, "
             + "Relu, Reshape, Shape, Sigmoid, Softmax, Sqrt, Squeeze, Sub, Tanh, Transpose, Unsqueeze")
     }
 
