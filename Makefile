@@ -55,6 +55,7 @@ python-test-deps:
 	@$(PYTHON) -c "import safetensors" 2>/dev/null || $(PYTHON) -m pip install --quiet safetensors || true
 	@$(PYTHON) -c "import onnx" 2>/dev/null || $(PYTHON) -m pip install --quiet onnx==1.23.2 || true
 	@$(PYTHON) -c "import onnxruntime" 2>/dev/null || $(PYTHON) -m pip install --quiet onnxruntime || true
+	@$(PYTHON) -c "import onnxscript" 2>/dev/null || $(PYTHON) -m pip install --quiet onnxscript || true
 	@$(PYTHON) -c "import tensorboard" 2>/dev/null || $(PYTHON) -m pip install --quiet tensorboard || true
 
 fuzz: setup

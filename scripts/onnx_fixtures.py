@@ -17,7 +17,8 @@ For each small model below and each opset in OPSETS, this script
 Models: `resnet` (ResNet-style: stem, a residual block, a strided block with a 1x1 projection,
 BatchNorm everywhere, global average pooling), `vgg` (conv/ReLU/max-pool stack, the last pooling with ceil_mode,
 linear layers with dropout), `embedder` (FaceNet-style: convolutions, `view(size(0), -1)` (shape arithmetic), a linear
-embedding L2-normalised with Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `zoo` (grouped, dilated and asymmetrically
+embedding L2-normalised with Pow/ReduceMean/Sqrt/Div, a linear head by MatMul), `normed` (the same with `F.normalize`:
+ReduceL2, Clip, Expand, Div; and a ReduceSum), `zoo` (grouped, dilated and asymmetrically
 padded convolutions, PReLU, LeakyReLU, Tanh, Sigmoid, Hardtanh (Clip), average pooling,
 Transpose, Concat, Reshape, log-softmax output), `resnet18` (ResNet-18's layout for 112 x 92 grey faces
 and 40 identities, batch 2, opset 17 only), `mixer` (rectangular, strided, dilated max pooling, ceil-mode
@@ -92,6 +93,21 @@ class Embedder(nn.Module):
         return torch.matmul(e, self.head) * 4.0
 
 
+class NormEmbedder(nn.Module):
+    """FaceNet's usual head: an embedding L2-normalised by `F.normalize` (ReduceL2, Clip, Expand,
+    Div), a bias-free linear head on it, and a row sum added (ReduceSum)."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU())
+        self.embed = nn.Linear(4 * 6 * 5, 8)
+        self.head = nn.Linear(8, CLASSES, bias=False)
+
+    def forward(self, x):
+        e = nn.functional.normalize(self.embed(torch.flatten(self.features(x), 1)), p=2.0, dim=1)
+        return self.head(e) * 8.0 + e.sum(dim=1, keepdim=True)
+
+
 class Zoo(nn.Module):
     def __init__(self):
         super().__init__()
@@ -155,7 +171,8 @@ class Mixer(nn.Module):
 KEEP_BATCH_NORM = {"resnet", "embedder", "resnet18"}
 # name, module, batch, image shape, opsets
 MODELS = [("resnet", ResNet, BATCH, SHAPE, OPSETS), ("vgg", vgg, BATCH, SHAPE, OPSETS), ("embedder", Embedder, BATCH, SHAPE, OPSETS),
-          ("zoo", Zoo, BATCH, SHAPE, OPSETS), ("resnet18", ResNet18, 2, (1, 112, 92), [17]), ("mixer", Mixer, BATCH, SHAPE, OPSETS)]
+          ("zoo", Zoo, BATCH, SHAPE, OPSETS), ("resnet18", ResNet18, 2, (1, 112, 92), [17]), ("mixer", Mixer, BATCH, SHAPE, OPSETS),
+          ("normed", NormEmbedder, BATCH, SHAPE, OPSETS)]
 
 
 def randomize_batch_norm(model, generator):

@@ -48,7 +48,8 @@ public struct ONNXRecognizer: RecognizerPlugin {
     public static let documentation = """
         Opsets \(ONNXModel.supportedOpsets.lowerBound)-\(ONNXModel.supportedOpsets.upperBound); operators: \(ONNXOperators.supportedList). \
         The model must take one N x C x H x W (or NHWC) float input with a free batch dimension (export with \
-        `dynamic_axes={"x": {0: "batch"}}`) and give one N x classes output. It is used as it is unless `fine_tune` trains it further.
+        `dynamic_shapes=({0: torch.export.Dim("batch")},)` (dynamo=True, the default) or `dynamic_axes={"x": {0: "batch"}}` \
+        (dynamo=False)) and give one N x classes output. It is used as it is unless `fine_tune` trains it further.
         """
     public static let example = """
         type: onnx
@@ -80,14 +81,27 @@ public struct ONNXRecognizer: RecognizerPlugin {
     /// `fine_tune` (only read when it is set).
     public var training: TrainingConfig { configuration.fineTune ?? TrainingConfig() }
 
-    /// Fine-tuned networks are cached under the file's digest, so that a changed file is trained again.
+    /// Fine-tuned networks are cached under the digests of the file and of its external data
+    /// files, so that a changed model is trained again (the dynamo exporter keeps the weights in
+    /// `model.onnx.data`, and new weights may leave the `.onnx` file byte-identical).
     public func trainingFingerprint() throws -> [String] {
         guard configuration.fineTune != nil else { return [] }
         let batchNorm = configuration.fineTuneBatchNorm == .frozen ? [] : ["onnx-batch-norm:\(configuration.fineTuneBatchNorm.rawValue)"]
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw DataError("onnx recognizer: cannot read \(file.path)")
         }
-        return ["onnx-sha256:" + SHA256.hexDigest(of: data)] + batchNorm
+        var fingerprint = ["onnx-sha256:" + SHA256.hexDigest(of: data)]
+        let locations: [String]
+        do { locations = try ONNXModel.externalDataFiles(ofModelAt: file.path) } catch { throw DataError("onnx recognizer: \(error)") }
+        // A location that leaves the model's directory is refused when the model is read.
+        for location in locations where !location.hasPrefix("/") && !location.split(separator: "/").contains("..") {
+            let url = file.deletingLastPathComponent().appendingPathComponent(location)
+            guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                throw DataError("onnx recognizer: cannot read the external data file \(url.path) of \(file.path)")
+            }
+            fingerprint.append("onnx-data-sha256:\(location):" + SHA256.hexDigest(of: bytes))
+        }
+        return fingerprint + batchNorm
     }
 
     /// The architecture holds the model's weights already.
@@ -123,7 +137,8 @@ public struct ONNXRecognizer: RecognizerPlugin {
                 shape = try layer.logits(Var(constant: Tensor(zeros: [batch] + inputShape))).shape
             } catch {
                 throw DataError("onnx recognizer: \(error) (on a batch of \(batch) image(s) of \(inputShape); "
-                    + "the model must accept any batch size: export it with dynamic_axes={\"\(model.inputNames[0])\": {0: \"batch\"}})")
+                    + "the model must accept any batch size: export it with dynamic_shapes=({0: torch.export.Dim(\"batch\")},) (dynamo=True) "
+                    + "or dynamic_axes={\"\(model.inputNames[0])\": {0: \"batch\"}} (dynamo=False))")
             }
             guard shape == [batch, classes] else {
                 throw DataError("onnx recognizer \(file): the output for \(batch) image(s) has shape \(shape), expected [\(batch), \(classes)]")

@@ -20,6 +20,11 @@ struct ExportCommand: ParsableCommand {
         safetensors: the tensors under invlab's names, which are those of the equivalent torch.nn.Sequential
         (load with safetensors.torch.load_file and load_state_dict).
 
+        A model imported from ONNX (recognizer type onnx) is written as its own file's graph with the run's
+        weights (fine_tune's, or the file's as they are), external data read into the one output file; its
+        input and output are the file's, not invlab's [0, 1] images. safetensors: its float initializers under
+        their names in the file.
+
         Examples:
           invlab export runs/quickstart/20261129-101500 --model target --format onnx --out target.onnx
           invlab export runs/dummy/20261129-101500 --model dummy --trial 2 --format safetensors --out dummy.safetensors

@@ -34,7 +34,8 @@ struct ReportCommand: ParsableCommand {
         let run = try RunFiles(url: url)
         let resolved = url.appendingPathComponent("spec.resolved.yaml")
         guard !run.recordsColumns, FileManager.default.fileExists(atPath: resolved.path),
-              let loaded = try? SpecLoader.load(file: resolved.path, overrides: [], registries: CommandEnvironment.loadRegistries()) else { return nil }
+              let loaded = try? SpecLoader.load(file: resolved.path, overrides: [], registries: CommandEnvironment.loadRegistries(),
+                                                inputDirectory: RunModels.originalSpecDirectory(url)) else { return nil }
         let runner = ExperimentRunner(loaded: loaded, registries: try CommandEnvironment.loadRegistries(),
                                       options: RunOptions(dataDirectory: DataLocation.directory(nil)))
         guard let declared = try? runner.resultColumns() else { return nil }

@@ -9,8 +9,10 @@ import SwiftProtobuf
 /// and, where there is one, the node.
 public struct ONNXModel: Sendable {
     /// Default-domain opsets this engine runs (the semantics of every supported operator are
-    /// those of this range).
-    public static let supportedOpsets: ClosedRange<Int64> = 13...20
+    /// those of this range). Opsets 21-23 changed these operators' type constraints only (int4,
+    /// bfloat16, float8 and float4 types, which are refused as tensors anyway), not their inputs,
+    /// attributes or float semantics; opset 24 gives Cast and CastLike a `round_mode`.
+    public static let supportedOpsets: ClosedRange<Int64> = 13...23
 
     /// The file the model was read from (named in every error).
     public let path: String

@@ -6,9 +6,10 @@ import Testing
 
 /// Models exported by PyTorch (`scripts/onnx_fixtures.py`) run on the engine with PyTorch's
 /// outputs and input gradients: a ResNet-style network with BatchNorm and residual additions, a
-/// VGG-style stack, a FaceNet-style embedder with L2 normalisation and a linear head, a model of
-/// assorted operators, one of rectangular, dilated and ceil-mode pooling, float Gather and
-/// stacked MatMul, and a hand-built one with explicit and asymmetric padding, each at opsets
+/// VGG-style stack, a FaceNet-style embedder with L2 normalisation and a linear head (written out,
+/// and by `F.normalize`: ReduceL2, Clip, Expand), a model of assorted operators, one of rectangular,
+/// dilated and ceil-mode pooling, float Gather and stacked MatMul, and a hand-built one with
+/// explicit and asymmetric padding, each at opsets
 /// 13, 17 and 20; the ResNet with its weights in an external data file; and ResNet-18's layout at
 /// 112 x 92 grey (opset 17).
 ///
@@ -18,7 +19,7 @@ import Testing
 @Suite("ONNX fidelity: PyTorch-exported models give PyTorch's outputs and input gradients")
 struct ONNXFidelityTests {
     static let tolerance: Float = 1e-4
-    static let models = ["resnet", "vgg", "embedder", "zoo", "mixer", "padded"]
+    static let models = ["resnet", "vgg", "embedder", "normed", "zoo", "mixer", "padded"]
     static let opsets = [13, 17, 20]
     /// ResNet-18's layout at ORL's 112 x 92 (11 M weights), exported once.
     static let large = ("resnet18", "resnet18_opset17.onnx")

@@ -21,7 +21,7 @@ public enum DataPreparation {
     /// preview|export`): its plugins are built with only the data's input files checked, so a model
     /// file named by the spec need not exist yet.
     public static func prepareFirstTrial(_ loaded: LoadedSpec, registries: Registries, environment: RunEnvironment) throws -> ExperimentData {
-        let plan = try ExperimentPlan.build(try loaded.spec(of: loaded.trials[0]), specDirectory: loaded.file.deletingLastPathComponent(),
+        let plan = try ExperimentPlan.build(try loaded.spec(of: loaded.trials[0]), specDirectory: loaded.specDirectory,
                                             registries: registries, inputs: .data)
         return try prepare(plan, environment: environment)
     }

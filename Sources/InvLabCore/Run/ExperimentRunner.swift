@@ -156,7 +156,7 @@ public final class ExperimentRunner {
         if let position = loaded.trials.firstIndex(where: { $0.index == trial.index }), position < loaded.plans.count {
             return loaded.plans[position]
         }
-        return try ExperimentPlan.build(loaded.spec(of: trial), specDirectory: loaded.file.deletingLastPathComponent(), registries: registries,
+        return try ExperimentPlan.build(loaded.spec(of: trial), specDirectory: loaded.specDirectory, registries: registries,
                                         cache: buildCache)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import InvLabJSON
 import InvLabNN
 import InvLabSpec
 
@@ -46,7 +47,9 @@ public enum RunModels {
         guard FileManager.default.fileExists(atPath: resolved.path) else {
             throw RunModelError("\(runDirectory.path) holds no spec.resolved.yaml, which says how its models were made")
         }
-        let loaded = try SpecLoader.load(file: resolved.path, overrides: [], registries: registries)
+        // Relative input paths (an onnx recognizer's file) resolve against the spec the run was made from.
+        let loaded = try SpecLoader.load(file: resolved.path, overrides: [], registries: registries,
+                                         inputDirectory: originalSpecDirectory(runDirectory))
         var options = RunOptions(dataDirectory: dataDirectory)
         options.cacheDirectory = cacheDirectory
         options.cacheReadOnly = true
@@ -81,5 +84,13 @@ public enum RunModels {
             throw RunModelError("\(miss); the \(role.rawValue) of trial \(trial) was never trained with this cache: "
                 + "make it with \(rerun), or pass --cache with the cache the run used")
         }
+    }
+
+    /// The directory of the spec file the run was made from (run.json's `spec_file`), where the
+    /// relative paths of its spec.resolved.yaml point; nil when run.json does not say.
+    public static func originalSpecDirectory(_ runDirectory: URL) -> URL? {
+        guard let data = try? Data(contentsOf: runDirectory.appendingPathComponent("run.json")),
+              let info = try? JSONValue.parse(data), let file = info["spec_file"]?.stringValue, !file.isEmpty else { return nil }
+        return URL(fileURLWithPath: file).deletingLastPathComponent()
     }
 }

@@ -20,6 +20,13 @@ public struct LoadedSpec {
     /// The plugins of every trial (same order as `trials`), built once while the spec was
     /// validated; the runner uses them instead of building again.
     public internal(set) var plans: [ExperimentPlan] = []
+    /// Where the spec's relative input paths (an `onnx` recognizer's `path`, an image folder)
+    /// resolve, when not next to `file`: a run's spec.resolved.yaml keeps the paths as written
+    /// in the spec it was run from, so they resolve against that spec's directory.
+    var inputDirectory: URL? = nil
+
+    /// The directory relative input paths resolve against (the spec file's, unless loaded with `inputDirectory`).
+    public var specDirectory: URL { inputDirectory ?? file.deletingLastPathComponent() }
 
     /// The spec node of one trial (sweep assignments applied).
     public func node(of trial: Sweep.Trial) throws -> Node {
@@ -45,9 +52,11 @@ public enum SpecLoader {
     /// Loads, composes, overrides, decodes and validates `file`. Throws `SpecError` carrying every
     /// diagnostic found (render them with `error.rendered(with: sources)`; the sources are
     /// also attached to `SpecLoadError`).
+    ///
     /// `inputs` chooses which input files must exist (`.data` for commands that read only the data).
+    /// `inputDirectory` (default: `file`'s directory) is where relative input paths resolve.
     public static func load(file: String, overrides: [String] = [], registries: Registries,
-                            inputs scope: InputPath.Scope = .all) throws -> LoadedSpec {
+                            inputDirectory: URL? = nil, inputs scope: InputPath.Scope = .all) throws -> LoadedSpec {
         let sources = SourceCache()
         do {
             let root = try SpecComposer(cache: sources).compose(file: file, overrides: overrides)
@@ -56,7 +65,7 @@ public enum SpecLoader {
                 spec = try decode(ExperimentSpec.self, from: root, at: .root)
             } catch let error as SpecError {
                 // Report the plugins' own problems, and those of the sweep's values, in the same pass as the spec's.
-                let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
+                let directory = inputDirectory ?? URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
                 var diagnostics = error.diagnostics
                 for diagnostic in pluginDiagnostics(root, specDirectory: directory, registries: registries, inputs: scope)
                     + sweepDiagnostics(root, specDirectory: directory, registries: registries)
@@ -69,6 +78,7 @@ public enum SpecLoader {
             let url = URL(fileURLWithPath: file).standardizedFileURL
             var loaded = LoadedSpec(file: url, sources: sources, root: root, spec: spec, trials: trials)
             loaded.overrides = overrides
+            loaded.inputDirectory = inputDirectory
             loaded.plans = try validateTrials(loaded, registries: registries, inputs: scope)
             return loaded
         } catch let error as SpecError {
@@ -148,7 +158,7 @@ public enum SpecLoader {
         for trial in loaded.trials {
             do {
                 let spec = try loaded.spec(of: trial)
-                plans.append(try ExperimentPlan.build(spec, specDirectory: loaded.file.deletingLastPathComponent(), registries: registries,
+                plans.append(try ExperimentPlan.build(spec, specDirectory: loaded.specDirectory, registries: registries,
                                                       cache: cache, inputs: scope))
             } catch let error as SpecError {
                 for diagnostic in error.diagnostics where !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }

@@ -27,14 +27,26 @@ public enum NetworkExport {
 
     /// Writes `network` to `url` as ONNX, atomically (temporary file, then rename), so that a
     /// killed export never leaves half a model behind.
+    /// A network that is one imported ONNX model (an `onnx` recognizer) is written as that
+    /// model's own graph with the network's weights (see `ImportedONNXLayer`).
     public static func writeONNX(_ network: Network, to url: URL) throws {
+        if let (layer, _) = importedLayer(of: network), let weights = try importedWeights(network) {
+            try writeImportedONNX(layer, weights: weights, to: url)
+            return
+        }
         try AtomicFile.write(try onnxData(network), to: url)
     }
 
     /// Writes `network`'s tensors to `url` as safetensors under invlab's tensor names (what
     /// `safetensors.torch.load_file` returns and the equivalent `torch.nn` module's
     /// `load_state_dict` takes); written atomically.
+    /// For an imported ONNX model, the tensors are its floating-point initializers under their
+    /// names in the .onnx file.
     public static func writeSafetensors(_ network: Network, to url: URL, metadata: [String: String] = [:]) throws {
+        if let weights = try importedWeights(network) {
+            try Safetensors.write(weights, metadata: metadata.merging(["architecture": network.name]) { a, _ in a }, to: url)
+            return
+        }
         try network.save(to: url, metadata: metadata)
     }
 

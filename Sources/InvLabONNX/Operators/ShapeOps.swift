@@ -28,21 +28,27 @@ enum ShapeOps {
         return [.float(x.reshaped([x.shape[..<split].reduce(1, *), x.shape[split...].reduce(1, *)]))]
     }
 
-    /// Reshape to a constant shape; 0 copies the input's dimension, one -1 is inferred.
+    /// Reshape to a constant shape; 0 copies the input's dimension, one -1 is inferred. Integer
+    /// tensors are reshaped too (the dynamo exporter turns a batch size into a vector this way).
+    /// `allowzero` 1 (what the dynamo exporter writes) differs only for a 0 in the shape, which
+    /// then means an empty dimension: such a shape is refused, any other is the same reshape.
     @Sendable static func reshape(_ c: NodeContext) throws -> [RuntimeValue] {
-        let x = try c.float(0)
+        guard let value = c.optional(0) else { throw c.fail("input 0 is missing") }
         guard let target = try c.optionalIntegers(1) else { throw c.fail("input 1 (shape) is missing") }
-        guard try c.int("allowzero", default: 0) == 0 else { throw c.fail("allowzero 1 is not supported") }
         guard target.shape.count == 1, target.values.count <= 64 else {
             throw c.fail("shape must be a vector of at most 64 values, got shape \(target.shape)")
         }
+        if try c.int("allowzero", default: 0) != 0, target.values.contains(0) {
+            throw c.fail("shape \(target.values) with allowzero 1 asks for an empty dimension, which is not supported")
+        }
+        let x = value.shape
         var dims: [Int] = []
         var hole: Int?
         for (i, value) in target.values.enumerated() {
             switch value {
             case 0:
-                guard i < x.rank else { throw c.fail("shape \(target.values) copies dimension \(i), but the input \(x.shape) has rank \(x.rank)") }
-                dims.append(x.shape[i])
+                guard i < x.count else { throw c.fail("shape \(target.values) copies dimension \(i), but the input \(x) has rank \(x.count)") }
+                dims.append(x[i])
             case -1:
                 guard hole == nil else { throw c.fail("shape \(target.values) has more than one -1") }
                 hole = i
@@ -52,14 +58,14 @@ enum ShapeOps {
             }
         }
         let known = product(dims)
-        let count = x.value.count
+        let count = product(x)
         if let hole {
-            guard known > 0, count % known == 0 else { throw c.fail("cannot reshape \(x.shape) to \(target.values)") }
+            guard known > 0, count % known == 0 else { throw c.fail("cannot reshape \(x) to \(target.values)") }
             dims[hole] = count / known
         } else if known != count {
-            throw c.fail("cannot reshape \(x.shape) (\(count) elements) to \(target.values)")
+            throw c.fail("cannot reshape \(x) (\(count) elements) to \(target.values)")
         }
-        return [.float(x.reshaped(dims))]
+        return [try IntegerOps.reshaped(value, dims)]
     }
 
     @Sendable static func transpose(_ c: NodeContext) throws -> [RuntimeValue] {

@@ -176,7 +176,8 @@ struct ONNXRecognizerTests {
                 "onnx recognizer \(file.path): the data's images are [3, 2, 2] (C x H x W), the model reads 1 channel(s)")
             #expect(message([1, 2, 2], classes: 3) ==
                 "onnx recognizer: \(file.path): graph input 'x' has shape [1, 1, 2, 2], the model declares [3, 1, 2, 2] "
-                + "(on a batch of 1 image(s) of [1, 2, 2]; the model must accept any batch size: export it with dynamic_axes={\"x\": {0: \"batch\"}})")
+                + "(on a batch of 1 image(s) of [1, 2, 2]; the model must accept any batch size: export it with dynamic_shapes=({0: torch.export.Dim(\"batch\")},) (dynamo=True) "
+                + "or dynamic_axes={\"x\": {0: \"batch\"}} (dynamo=False))")
             let missing = try Self.recognizer("type: onnx\npath: \(directory.path)/absent.onnx\nclasses: 3\n")
             #expect(throws: DataError.self) { try missing.architecture(inputShape: [1, 2, 2], classes: 3) }
         }
