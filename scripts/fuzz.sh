@@ -158,12 +158,15 @@ if [ "$needs_spec" = 1 ] && build_module InvLabSpec InvLabJSON; then
 fi
 if [ "$needs_onnx" = 1 ]; then
     [ -d "$(module_directory SwiftProtobuf)" ] || swift package resolve > "$BUILD/logs/resolve.log" 2>&1
-    if build_module InvLabTensor && build_module SwiftProtobuf && build_module InvLabONNX InvLabTensor SwiftProtobuf; then onnx_ok=1; fi
+    # InvLabONNX also holds the exporter of invlab's networks, so it needs InvLabIO and InvLabNN.
+    if build_module InvLabJSON && build_module InvLabTensor && build_module InvLabIO InvLabTensor InvLabJSON \
+        && build_module InvLabNN InvLabTensor InvLabIO && build_module SwiftProtobuf \
+        && build_module InvLabONNX InvLabTensor InvLabIO InvLabNN SwiftProtobuf; then onnx_ok=1; fi
 fi
 for target in "${TARGETS[@]}"; do
     if [ "$target" = onnx ]; then
         if [ "$onnx_ok" = 1 ]; then
-            link_target onnx Fuzz/Targets/onnx.swift Tests/InvLabONNXTests/Fuzz/ONNXFuzzHarness.swift -- InvLabONNX SwiftProtobuf InvLabTensor \
+            link_target onnx Fuzz/Targets/onnx.swift Tests/InvLabONNXTests/Fuzz/ONNXFuzzHarness.swift -- InvLabONNX SwiftProtobuf InvLabNN InvLabIO InvLabJSON InvLabTensor \
                 || BUILD_FAILED+=(onnx)
         else
             BUILD_FAILED+=(onnx)
