@@ -36,6 +36,9 @@ def parse_arguments():
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--width", type=int, default=32, help="channels of the first stage (the second has twice as many)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dynamo", action="store_true",
+                        help="export with PyTorch's default torch.export-based exporter (needs onnxscript; the weights go to "
+                             "OUT.data beside OUT) instead of the TorchScript one")
     return parser.parse_args()
 
 
@@ -145,8 +148,17 @@ def main():
     os.makedirs(os.path.dirname(out), exist_ok=True)
     example = train_x[:2]
     partial = out + ".partial"
-    torch.onnx.export(model, (example,), partial, input_names=["x"], output_names=["logits"],
-                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}}, opset_version=17, dynamo=False)
+    if arguments.dynamo:
+        # The default exporter; it keeps the weights in a second file, named after the first.
+        partial = out + ".partial.onnx"
+        torch.onnx.export(model, (example,), partial, input_names=["x"], output_names=["logits"],
+                          dynamic_shapes=({0: torch.export.Dim("batch")},), dynamo=True)
+    else:
+        import warnings
+        # The TorchScript exporter is deprecated in favour of --dynamo, and says so; both are tested.
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        torch.onnx.export(model, (example,), partial, input_names=["x"], output_names=["logits"],
+                          dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}}, opset_version=17, dynamo=False)
 
     # The exported file must compute what the model computes, at a batch size it was not traced with.
     import onnxruntime
@@ -158,7 +170,16 @@ def main():
     error = float(np.abs(exported - reference).max() / max(np.abs(reference).max(), 1e-12))
     if not error < 1e-4:
         sys.exit(f"error: onnxruntime's logits differ from PyTorch's by {error:.2e} (relative); {partial} kept for inspection")
-    os.replace(partial, out)
+    if arguments.dynamo:
+        # Re-save under the final name, so that the external data file is named after it.
+        import onnx
+        model_proto = onnx.load(partial)
+        onnx.save(model_proto, out, save_as_external_data=True, location=os.path.basename(out) + ".data")
+        for leftover in (partial, partial + ".data"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    else:
+        os.replace(partial, out)
     digest = hashlib.sha256(open(out, "rb").read()).hexdigest()
     print(f"wrote {out} ({os.path.getsize(out)} bytes, sha256 {digest}); onnxruntime agrees with PyTorch to {error:.1e}")
     print(f"input: N x {channels} x {train_x.shape[2]} x {train_x.shape[3]}, (x - 0.5) / 0.5; output: logits of {classes} classes")
