@@ -95,14 +95,7 @@ struct ONNXRecognizerFailureTests {
                 output: {images: false, report: false}
 
                 """
-            let specFile = directory.appendingPathComponent("spec.yaml")
-            try spec.write(to: specFile, atomically: true, encoding: .utf8)
-            let loaded = try SpecLoader.load(file: specFile.path, overrides: [], registries: try Builtins.registries())
-            var options = RunOptions(dataDirectory: directory.appendingPathComponent("data"))
-            options.outDirectory = directory.appendingPathComponent("run")
-            options.cacheDirectory = directory.appendingPathComponent("cache")
-            options.progress = .quiet
-            let summary = try ExperimentRunner(loaded: loaded, registries: try Builtins.registries(), options: options).run()
+            let summary = try runSpec(spec, in: directory)
             #expect(summary.outcomes.map(\.status) == [.failed])
             let error = summary.outcomes.first?.error ?? ""
             #expect(error.contains("(MatMul, opset 17): the batch axes of [") && error.contains("and [2, 2, 1] do not broadcast"), "\(error)")

@@ -269,14 +269,7 @@ struct ONNXRecognizerRunTests {
             output: {images: false, report: false}
 
             """
-        let specFile = directory.appendingPathComponent("spec.yaml")
-        try spec.write(to: specFile, atomically: true, encoding: .utf8)
-        let loaded = try SpecLoader.load(file: specFile.path, overrides: [], registries: try Builtins.registries())
-        var options = RunOptions(dataDirectory: directory.appendingPathComponent("data"))
-        options.outDirectory = directory.appendingPathComponent("run")
-        options.cacheDirectory = directory.appendingPathComponent("cache")
-        options.progress = .quiet
-        let summary = try ExperimentRunner(loaded: loaded, registries: try Builtins.registries(), options: options).run()
+        let summary = try runSpec(spec, in: directory)
         let results = try String(contentsOf: directory.appendingPathComponent("run/results.csv"), encoding: .utf8)
         #expect(summary.outcomes.map(\.status) == [.completed], "\(results)")
         // A 4-class target starts every attack at about 1/4 confidence; the attack must raise it.
