@@ -11,6 +11,26 @@ struct DataCommand: ParsableCommand {
         abstract: "Fetch and prepare datasets.",
         subcommands: [Fetch.self, Preview.self, Export.self])
 
+    /// Loads `spec` checking only its data's input files, prepares the first trial's data and hands
+    /// both to `body` (`data preview` and `data export`); then says when the faces are synthetic. A
+    /// failure is printed as `error: ...` with exit code 1, a bad spec as its diagnostics with 64.
+    static func withPreparedData(_ spec: String, overrides: [String], dataDir: String?,
+                                 _ body: (LoadedSpec, ExperimentData) throws -> Void) throws {
+        let loaded = try loadSpec(spec, overrides: overrides, inputs: .data)
+        let registries = try CommandEnvironment.loadRegistries()
+        do {
+            let data = try DataPreparation.prepareFirstTrial(loaded, registries: registries,
+                                                             environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
+            try body(loaded, data)
+            if data.isSynthetic { print("note: these are SYNTHETIC faces, not real people") }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitCodes.failure)
+        }
+    }
+
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fetch",
@@ -95,25 +115,16 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try loadSpec(spec, overrides: specOptions.overrides, inputs: .data)
-            let registries = try CommandEnvironment.loadRegistries()
-            do {
-                let data = try DataPreparation.prepareFirstTrial(loaded, registries: registries,
-                                                                 environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
+            try DataCommand.withPreparedData(spec, overrides: specOptions.overrides, dataDir: dataDir) { _, data in
                 let (grid, names) = try DataPreview.grid(data, split: DataPreview.Split(rawValue: split)!, identities: identities, images: images)
                 let url = URL(fileURLWithPath: out)
                 try AtomicFile.write(try PNGCodec.encode(try Image(tensor: grid)), to: url)
                 let shape = data.imageShape.map(String.init).joined(separator: "x")
                 print("\(url.path): \(names.count) identities of \(split) (\(names.joined(separator: ", "))), images \(shape), from \(data.source)")
-                if data.isSynthetic { print("note: these are SYNTHETIC faces, not real people") }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(ExitCodes.failure)
             }
         }
     }
+
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
@@ -150,23 +161,13 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try loadSpec(spec, overrides: specOptions.overrides, inputs: .data)
-            let registries = try CommandEnvironment.loadRegistries()
-            do {
-                let data = try DataPreparation.prepareFirstTrial(loaded, registries: registries,
-                                                                 environment: .ephemeral(dataDirectory: DataLocation.directory(dataDir)))
+            try DataCommand.withPreparedData(spec, overrides: specOptions.overrides, dataDir: dataDir) { loaded, data in
                 let url = URL(fileURLWithPath: out)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try DataExport.write(data, to: url, metadata: ["spec": loaded.file.path])
                 let shape = data.imageShape.map(String.init).joined(separator: "x")
                 print("\(url.path): \(data.classes) private identities (\(data.privateTrain.count) training, \(data.privateTest.count) test images), "
                     + "\(data.publicClassNames.count) public identities (\(data.publicSet.count) images), images \(shape), from \(data.source)")
-                if data.isSynthetic { print("note: these are SYNTHETIC faces, not real people") }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(ExitCodes.failure)
             }
         }
     }

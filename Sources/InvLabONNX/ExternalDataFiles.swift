@@ -8,16 +8,7 @@ extension ONNXModel {
     /// A fine-tuned model's cache key must cover these too: PyTorch's dynamo exporter keeps every
     /// weight in `model.onnx.data`, so new weights can leave the `.onnx` file itself byte-identical.
     public static func externalDataFiles(ofModelAt path: String) throws -> [String] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ONNXError("\(path): cannot read the file (\(error.localizedDescription))")
-        }
-        var options = BinaryDecodingOptions()
-        options.messageDepthLimit = 64
-        let proto: Onnx_ModelProto
-        do { proto = try Onnx_ModelProto(serializedBytes: data, options: options) } catch {
-            throw ONNXError("\(path): not a valid ONNX model (protobuf decoding failed: \(error)); is the file truncated?")
-        }
+        let proto = try decodeProto(try fileData(path), path: path)
         let tensors = proto.graph.initializer + proto.graph.node.flatMap { $0.attribute.map(\.t) }
         let locations = tensors.filter { $0.dataLocation == .external }
             .compactMap { $0.externalData.first { $0.key == "location" }?.value }

@@ -31,25 +31,29 @@ public struct ONNXModel: Sendable {
 
     /// Reads and checks the model at `path`; external data files are resolved relative to its directory.
     public init(contentsOf path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ONNXError("\(path): cannot read the file (\(error.localizedDescription))")
+        try self.init(serialized: try Self.fileData(path), path: path)
+    }
+
+    /// The bytes of the file at `path`; `purpose` (e.g. "the imported model again to export it")
+    /// says in the error what was being read.
+    static func fileData(_ path: String, purpose: String = "the file") throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ONNXError("\(path): cannot read \(purpose) (\(error.localizedDescription))")
         }
-        try self.init(serialized: data, path: path)
+    }
+
+    /// The `ModelProto` in `data` (nested messages at most 64 deep); `path` names the file in errors.
+    static func decodeProto(_ data: Data, path: String) throws -> Onnx_ModelProto {
+        var options = BinaryDecodingOptions()
+        options.messageDepthLimit = 64
+        do { return try Onnx_ModelProto(serializedBytes: data, options: options) } catch {
+            throw ONNXError("\(path): not a valid ONNX model (protobuf decoding failed: \(error)); is the file truncated?")
+        }
     }
 
     /// Parses and checks a serialized `ModelProto`; `path` names the file in errors and locates external data.
     public init(serialized data: Data, path: String) throws {
-        let proto: Onnx_ModelProto
-        do {
-            var options = BinaryDecodingOptions()
-            options.messageDepthLimit = 64
-            proto = try Onnx_ModelProto(serializedBytes: data, options: options)
-        } catch {
-            throw ONNXError("\(path): not a valid ONNX model (protobuf decoding failed: \(error)); is the file truncated?")
-        }
+        let proto = try Self.decodeProto(data, path: path)
         guard proto.hasGraph else { throw ONNXError("\(path): the model has no graph") }
         self.path = path
         opset = try Self.defaultOpset(proto, path: path)

@@ -39,7 +39,7 @@ public enum ONNXOperators {
         ONNXOperator(name: "Pow", notes: "an exponent with one value (no gradient to the exponent)", run: ElementwiseOps.pow),
         ONNXOperator(name: "PRelu", notes: "slope broadcast to the input", run: ElementwiseOps.prelu),
         ONNXOperator(name: "ReduceMean", notes: "axes as attribute (opset < 18) or constant input (18+), keepdims, noop_with_empty_axes",
-                     run: ShapeOps.reduceMean),
+                     run: ReduceOps.reduceMean),
         ONNXOperator(name: "ReduceL2", notes: "axes as attribute (opset < 18) or constant input (18+), keepdims; gradient 0 at a zero norm",
                      run: ReduceOps.reduceL2),
         ONNXOperator(name: "ReduceSum", notes: "axes as constant input, keepdims, noop_with_empty_axes", run: ReduceOps.reduceSum),

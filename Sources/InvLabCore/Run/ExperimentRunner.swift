@@ -232,9 +232,7 @@ public final class ExperimentRunner {
             case .run:
                 try checkAttackMemory(setup)
                 result = try timed("attack") {
-                    let result = try Self.rowStable { try plan.attack.run(against: published, resources: resources) }
-                    try models.throwRecordedFailures(published: published)
-                    return result
+                    try models.checked(published: published) { try Self.rowStable { try plan.attack.run(against: published, resources: resources) } }
                 }
             case .provided(let merged):
                 result = merged
@@ -246,9 +244,7 @@ public final class ExperimentRunner {
                                     published: published, undefended: NetworkModel(models.undefended), memo: memo,
                                     judges: judges, seed: UInt64(spec.seed))
             let (values, identities) = try timed("metrics") {
-                let measured = try measure(plan.metrics, input: input, data: data)
-                try models.throwRecordedFailures(published: published)
-                return measured
+                try models.checked(published: published) { try measure(plan.metrics, input: input, data: data) }
             }
             if spec.output.images {
                 try timed("artifacts") {
@@ -285,8 +281,9 @@ public final class ExperimentRunner {
             }
             let chunk = IdentityChunk(allTargets: setup.targets, positions: positions)
             try checkAttackMemory(setup, identities: positions.count)
-            let result = try Self.rowStable { try setup.plan.attack.run(against: setup.published, resources: attackResources(setup, chunk: chunk)) }
-            try setup.models.throwRecordedFailures(published: setup.published)
+            let result = try setup.models.checked(published: setup.published) {
+                try Self.rowStable { try setup.plan.attack.run(against: setup.published, resources: attackResources(setup, chunk: chunk)) }
+            }
             if environment.isCancelled { throw RunCancelled() }
             return result
         } catch is TrainingInterrupted {

@@ -87,4 +87,12 @@ extension TrialModels {
         for network in [target, undefended, evaluator] { try network.throwRecordedFailure() }
         try published.throwRecordedFailure()
     }
+
+    /// `body`'s result, after checking that none of its forward passes recorded a failure
+    /// (`throwRecordedFailures(published:)`): a stage that ran the models, e.g. the attack.
+    public func checked<T>(published: any PublishedModel, _ body: () throws -> T) throws -> T {
+        let result = try body()
+        try throwRecordedFailures(published: published)
+        return result
+    }
 }

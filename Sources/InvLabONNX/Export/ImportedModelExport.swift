@@ -46,16 +46,7 @@ extension NetworkExport {
     /// and external data read into the file, so that the result is one self-contained model.
     static func importedModelProto(_ model: ONNXModel, weights: [String: Tensor]) throws -> Onnx_ModelProto {
         let path = model.path
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ONNXError("\(path): cannot read the imported model again to export it (\(error.localizedDescription))")
-        }
-        var options = BinaryDecodingOptions()
-        options.messageDepthLimit = 64
-        var proto: Onnx_ModelProto
-        do { proto = try Onnx_ModelProto(serializedBytes: data, options: options) } catch {
-            throw ONNXError("\(path): not a valid ONNX model any more (protobuf decoding failed: \(error))")
-        }
+        var proto = try ONNXModel.decodeProto(try ONNXModel.fileData(path, purpose: "the imported model again to export it"), path: path)
         let decoder = TensorDecoder(path: path, directory: URL(fileURLWithPath: path).deletingLastPathComponent())
         let names = Set(proto.graph.initializer.map(\.name))
         guard names.isSuperset(of: weights.keys) else {

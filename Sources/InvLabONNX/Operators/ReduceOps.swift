@@ -1,8 +1,8 @@
 import InvLabTensor
 
-/// ReduceSum and ReduceL2: what PyTorch writes for `x.sum(dim)` and for `F.normalize` /
-/// `torch.linalg.vector_norm` (an L2-normalised face embedding, as FaceNet's), from engine sums,
-/// so gradients are the engine's.
+/// ReduceMean, ReduceSum and ReduceL2: what PyTorch writes for `x.mean(dim)`, `x.sum(dim)` and
+/// `F.normalize` / `torch.linalg.vector_norm` (an L2-normalised face embedding, as FaceNet's),
+/// from engine sums, so gradients are the engine's.
 enum ReduceOps {
     /// The axes to reduce, sorted, or nil for "return the input" (no axes and
     /// `noop_with_empty_axes` 1). Axes are an INT64 input from `inputOpset`, an attribute before;
@@ -17,6 +17,13 @@ enum ReduceOps {
             return try c.int("noop_with_empty_axes", default: 0) != 0 ? nil : Array(0..<rank)
         }
         return axes.sorted()
+    }
+
+    /// Mean over axes (an attribute before opset 18, an input from 18).
+    @Sendable static func reduceMean(_ c: NodeContext) throws -> [RuntimeValue] {
+        let x = try c.float(0)
+        guard let axes = try axes(c, rank: x.rank, inputOpset: 18) else { return [.float(x)] }
+        return [.float(x.mean(alongAxes: axes, keepingDimensions: try c.int("keepdims", default: 1) != 0))]
     }
 
     /// Sum over axes (an input since opset 13).

@@ -161,21 +161,6 @@ enum ShapeOps {
 
     /// Mean over axes (attribute before opset 18, constant input from 18); no axes means all
     /// axes unless `noop_with_empty_axes` is 1.
-    @Sendable static func reduceMean(_ c: NodeContext) throws -> [RuntimeValue] {
-        let x = try c.float(0)
-        let keep = try c.int("keepdims", default: 1) != 0
-        let given: [Int]? = c.opset >= 18
-            ? try c.optionalIntegers(1).map { $0.values.map { Int(clamping: $0) } }
-            : try c.ints("axes")
-        var axes = try (given ?? []).map { try c.axis($0, rank: x.rank) }
-        guard Set(axes).count == axes.count else { throw c.fail("axes \(given ?? []) repeat an axis") }
-        if axes.isEmpty {
-            if try c.int("noop_with_empty_axes", default: 0) != 0 { return [.float(x)] }
-            axes = Array(0..<x.rank)
-        }
-        return [.float(x.mean(alongAxes: axes.sorted(), keepingDimensions: keep))]
-    }
-
     @Sendable static func constant(_ c: NodeContext) throws -> [RuntimeValue] {
         guard c.node.attribute.count == 1, let attribute = c.node.attribute.first else {
             throw c.fail("needs exactly one attribute among value, value_float, value_floats, value_int, value_ints")

@@ -199,14 +199,7 @@ struct ONNXRecognizerTests {
 struct ONNXRecognizerRunTests {
     /// Runs `spec` in `directory` and returns the first trial's row of results.csv by column.
     static func run(_ spec: String, in directory: URL, name: String) throws -> [String: String] {
-        let specFile = directory.appendingPathComponent("\(name).yaml")
-        try spec.write(to: specFile, atomically: true, encoding: .utf8)
-        let loaded = try SpecLoader.load(file: specFile.path, overrides: [], registries: try Builtins.registries())
-        var options = RunOptions(dataDirectory: directory.appendingPathComponent("data"))
-        options.outDirectory = directory.appendingPathComponent("run-\(name)")
-        options.cacheDirectory = directory.appendingPathComponent("cache")
-        options.progress = .quiet
-        let summary = try ExperimentRunner(loaded: loaded, registries: try Builtins.registries(), options: options).run()
+        let summary = try runSpec(spec, in: directory, name: name)
         let results = try String(contentsOf: summary.directory.appendingPathComponent("results.csv"), encoding: .utf8)
         #expect(summary.outcomes.map(\.status) == [.completed], "\(results)")
         let lines = results.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
