@@ -25,6 +25,10 @@ struct NodeContext {
     /// Where BatchNormalization nodes normalise with batch statistics and leave their updated
     /// running statistics (training); nil: the stored statistics (inference).
     var batchStatistics: BatchStatistics? = nil
+    /// Whether a name is an initializer that this run does not replace (a frozen weight).
+    var frozen: (String) -> Bool = { _ in false }
+    /// The model's values derived from its frozen initializers.
+    var derived: DerivedWeights? = nil
 
     /// An error about this node: `FILE: node 'NAME' (OP, opset N): MESSAGE`.
     func fail(_ message: String) -> ONNXError {
@@ -49,6 +53,12 @@ struct NodeContext {
         case .integers(let integers):
             return Var(constant: Tensor(shape: integers.shape, scalars: integers.values.map { Float($0) }))
         }
+    }
+
+    /// The name of input `index` when it is a frozen initializer (see `frozen`), else nil.
+    func frozenInitializer(_ index: Int) -> String? {
+        guard index < node.input.count, frozen(node.input[index]) else { return nil }
+        return node.input[index]
     }
 
     /// Integer input `index`, which must be a constant (an initializer or a `Constant` node's output).

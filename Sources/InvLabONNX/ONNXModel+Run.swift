@@ -56,7 +56,8 @@ extension ONNXModel {
         for node in nodes {
             guard let op = ONNXOperators.byName[node.opType] else { throw unsupported(node) }
             let context = NodeContext(node: node, opset: opset, path: path,
-                                      inputs: node.input.map { $0.isEmpty ? nil : values[$0] }, batchStatistics: batchStatistics)
+                                      inputs: node.input.map { $0.isEmpty ? nil : values[$0] }, batchStatistics: batchStatistics,
+                                      frozen: { initializers[$0] != nil && weights[$0] == nil }, derived: derived)
             let results = try op.run(context)
             for (index, name) in node.output.enumerated() where !name.isEmpty {
                 guard index < results.count else { throw context.fail("output \(index) ('\(name)') is not supported") }

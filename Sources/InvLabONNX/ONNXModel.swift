@@ -28,6 +28,8 @@ public struct ONNXModel: Sendable {
     public let outputNames: [String]
     /// The shape each graph input declares (nil for a symbolic dimension such as the batch).
     public let inputShapes: [String: [Int?]]
+    /// Values derived from the initializers once (see `DerivedWeights`).
+    let derived = DerivedWeights()
 
     /// Reads and checks the model at `path`; external data files are resolved relative to its directory.
     public init(contentsOf path: String) throws {

@@ -53,11 +53,12 @@ enum ConvolutionOps {
         }
         var y: Var
         if group == 1 {
-            y = Var.conv2d(x, weight: weight, bias: bias, stride: engineStride, padding: padding)
+            let kept = dilations == [1, 1] ? c.frozenInitializer(1) : nil
+            y = convolve(x, weight: weight, bias: bias, stride: engineStride, padding: padding, kept: kept.map { (c.derived, $0) })
         } else {
             let (inPer, outPer) = (channels / group, outputs / group)
             let parts = (0..<group).map { g in
-                Var.conv2d(x.slice(alongAxis: 1, (g * inPer)..<((g + 1) * inPer)),
+                convolve(x.slice(alongAxis: 1, (g * inPer)..<((g + 1) * inPer)),
                            weight: weight.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
                            bias: bias?.slice(alongAxis: 0, (g * outPer)..<((g + 1) * outPer)),
                            stride: engineStride, padding: padding)
@@ -68,6 +69,19 @@ enum ConvolutionOps {
             for (axis, step) in zip([2, 3], strides) where step > 1 { y = try subsampled(y, axis: axis, step: step, c) }
         }
         return [.float(y)]
+    }
+
+    /// One convolution on the engine: a 3x3 kernel at stride 1 (most of a ResNet's or VGG's
+    /// work) by Winograd's F(2x2, 3x3), 2.25 times fewer multiplications than im2col, with the
+    /// same values up to rounding; every other kernel by im2col. `kept`: where the transforms of
+    /// a frozen initializer are kept, and its name.
+    static func convolve(_ x: Var, weight: Var, bias: Var?, stride: Int, padding: Int,
+                         kept: (DerivedWeights?, String)? = nil) -> Var {
+        if stride == 1 && weight.shape[2] == 3 && weight.shape[3] == 3 {
+            let kernel = kept.flatMap { derived, name in derived?.winograd(name) { WinogradKernel(weight.value) } }
+            return Var.conv2dWinograd(x, weight: weight, bias: bias, padding: padding, kernel: kernel)
+        }
+        return Var.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
     }
 
     /// Every `step`-th element along `axis` from the first (what a stride does to a stride-1

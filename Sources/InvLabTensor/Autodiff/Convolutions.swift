@@ -19,6 +19,28 @@ extension Var {
         }
     }
 
+    /// `conv2d` of a 3x3 kernel at stride 1 by Winograd's F(2x2, 3x3) (`Tensor.conv2dWinograd`):
+    /// the same values up to rounding, with 2.25 times fewer multiplications; the input gradient
+    /// runs the same way, the weight gradient by im2col. `kernel` may carry the weight's
+    /// transforms when the caller keeps them (a frozen model's weights), else they are computed.
+    public static func conv2dWinograd(_ x: Var, weight: Var, bias: Var?, padding: Int,
+                                      kernel: WinogradKernel? = nil) -> Var {
+        let (vx, vw) = (x.value, weight.value)
+        let y = Tensor.conv2dWinograd(vx, kernel?.forward ?? WinogradWeights(vw), bias: bias?.value, padding: padding)
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
+        return record(y, inputs: inputs) { g in
+            let dx = x.isTracked
+                ? Tensor.conv2dBackwardInputWinograd(g, kernel?.inputGradient ?? WinogradWeights(inputGradientOf: vw), padding: padding)
+                : nil
+            var dw: Tensor?, db: Tensor?
+            if needsParameters {
+                (dw, db) = Tensor.conv2dBackwardWeight(g, input: vx, weightShape: vw.shape, stride: 1, padding: padding)
+            }
+            return [dx, dw] + (bias != nil ? [db] : [])
+        }
+    }
+
     /// Transposed 2-D convolution in PyTorch's convention: weight `in x out x kh x kw`, output side
     /// `(h - 1) * stride - 2 * padding + kh + outputPadding`. It is the input-gradient of a
     /// convolution, so its own gradients are a convolution and a weight-gradient.
