@@ -2,8 +2,9 @@ import Foundation
 import InvLabTensor
 
 /// Values a model derives from its initializers once and keeps for every later run: the Winograd
-/// transforms of its 3x3 convolution kernels (`WinogradKernel`), which would otherwise be
-/// recomputed at every forward and backward pass of an attack on the same frozen weights.
+/// transforms of its 3x3 convolution kernels (`WinogradKernel`) and the convolutions with their
+/// batch normalisation folded in (`BatchNormFolding`), which would otherwise be recomputed at
+/// every forward and backward pass of an attack on the same frozen weights.
 ///
 /// Safe to share between runs and copies of the model: an `ONNXModel`'s initializers never
 /// change after loading. A run that replaces a weight (fine-tuning feeds tracked `Var`s) does not
@@ -11,13 +12,14 @@ import InvLabTensor
 /// only read and written under `lock`.
 final class DerivedWeights: @unchecked Sendable {
     private let lock = NSLock()
-    private var kernels: [String: WinogradKernel] = [:]
+    private var kept: [String: any Sendable] = [:]
 
-    /// The kept kernel for `key`, made by `make` the first time.
-    func winograd(_ key: String, _ make: () -> WinogradKernel) -> WinogradKernel {
-        if let kept = lock.withLock({ kernels[key] }) { return kept }
+    /// The value kept for `key`, made by `make` the first time. Keys name what they derive from
+    /// ("winograd:" + weight, "folded:" + convolution output), so one key has one type.
+    func value<T: Sendable>(_ key: String, _ make: () -> T) -> T {
+        if let value = lock.withLock({ kept[key] }) as? T { return value }
         let made = make()
-        lock.withLock { kernels[key] = made }
+        lock.withLock { kept[key] = made }
         return made
     }
 }

@@ -21,7 +21,7 @@ struct NodeContext {
     let node: Onnx_NodeProto
     let opset: Int64
     let path: String
-    let inputs: [RuntimeValue?]
+    var inputs: [RuntimeValue?]
     /// Where BatchNormalization nodes normalise with batch statistics and leave their updated
     /// running statistics (training); nil: the stored statistics (inference).
     var batchStatistics: BatchStatistics? = nil
@@ -29,6 +29,9 @@ struct NodeContext {
     var frozen: (String) -> Bool = { _ in false }
     /// The model's values derived from its frozen initializers.
     var derived: DerivedWeights? = nil
+    /// For a convolution that runs with a batch normalisation folded in, the key under which its
+    /// folded weight's derived values are kept.
+    var foldedWeightKey: String? = nil
 
     /// An error about this node: `FILE: node 'NAME' (OP, opset N): MESSAGE`.
     func fail(_ message: String) -> ONNXError {

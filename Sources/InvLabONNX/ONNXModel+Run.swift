@@ -53,13 +53,24 @@ extension ONNXModel {
             }
             values[name] = .float(feed)
         }
-        for node in nodes {
+        let frozen: (String) -> Bool = { initializers[$0] != nil && weights[$0] == nil }
+        var folded = Set<Int>()
+        for (position, node) in nodes.enumerated() where !folded.contains(position) {
             guard let op = ONNXOperators.byName[node.opType] else { throw unsupported(node) }
-            let context = NodeContext(node: node, opset: opset, path: path,
+            var context = NodeContext(node: node, opset: opset, path: path,
                                       inputs: node.input.map { $0.isEmpty ? nil : values[$0] }, batchStatistics: batchStatistics,
-                                      frozen: { initializers[$0] != nil && weights[$0] == nil }, derived: derived)
+                                      frozen: frozen, derived: derived)
+            var outputs = node.output
+            if batchStatistics == nil, let normIndex = foldableBatchNorms[position],
+               let (weight, bias) = foldedBatchNorm(node, nodes[normIndex], frozen: frozen) {
+                // The convolution with its batch normalisation folded in gives the latter's output.
+                context.inputs = [context.inputs[0], .float(Var(constant: weight)), .float(Var(constant: bias))]
+                context.foldedWeightKey = "folded:" + node.output[0]
+                outputs = [nodes[normIndex].output[0]]
+                folded.insert(normIndex)
+            }
             let results = try op.run(context)
-            for (index, name) in node.output.enumerated() where !name.isEmpty {
+            for (index, name) in outputs.enumerated() where !name.isEmpty {
                 guard index < results.count else { throw context.fail("output \(index) ('\(name)') is not supported") }
                 values[name] = results[index]
             }
@@ -83,6 +94,17 @@ extension ONNXModel {
         return try run([inputNames[0]: x], weights: weights, batchStatistics: batchStatistics)[outputNames[0]]!
     }
 
+    /// The weight and bias of `conv` with `norm` folded in (kept per model), when every weight
+    /// and statistic of both is a frozen initializer and their shapes are plain; else nil.
+    func foldedBatchNorm(_ conv: Onnx_NodeProto, _ norm: Onnx_NodeProto, frozen: (String) -> Bool) -> (Tensor, Tensor)? {
+        let names = conv.input.dropFirst() + norm.input.dropFirst()
+        guard names.allSatisfy({ $0.isEmpty || frozen($0) }) else { return nil }
+        let pair: FoldedConvolution = derived.value("folded:" + conv.output[0]) {
+            FoldedConvolution(BatchNormFolding.folded(conv: conv, norm: norm, initializers: initializers, opset: opset, path: path))
+        }
+        return pair.weights
+    }
+
     /// The error for a node whose operator is not in `ONNXOperators.all`.
     func unsupported(_ node: Onnx_NodeProto) -> ONNXError {
         ONNXError("\(path): node '\(node.name)' has operator \(node.opType) (opset \(opset)), which is not supported; "
@@ -98,4 +120,10 @@ public final class BatchStatistics: @unchecked Sendable {
     public var updated: [String: Tensor] = [:]
 
     public init() {}
+}
+
+/// A kept result of `BatchNormFolding.folded` (nil when the pair does not fold).
+struct FoldedConvolution: Sendable {
+    let weights: (Tensor, Tensor)?
+    init(_ weights: (weight: Tensor, bias: Tensor)?) { self.weights = weights.map { ($0.weight, $0.bias) } }
 }

@@ -30,6 +30,8 @@ public struct ONNXModel: Sendable {
     public let inputShapes: [String: [Int?]]
     /// Values derived from the initializers once (see `DerivedWeights`).
     let derived = DerivedWeights()
+    /// Conv nodes (by index in `nodes`) whose BatchNormalization folds into them in inference.
+    let foldableBatchNorms: [Int: Int]
 
     /// Reads and checks the model at `path`; external data files are resolved relative to its directory.
     public init(contentsOf path: String) throws {
@@ -85,6 +87,7 @@ public struct ONNXModel: Sendable {
         guard !outputNames.isEmpty else { throw ONNXError("\(path): the graph declares no output") }
         nodes = try GraphOrder.sorted(graph.node, available: Set(inputNames).union(initializers.keys),
                                       outputs: outputNames, path: path)
+        foldableBatchNorms = BatchNormFolding.pairs(nodes: nodes, initializers: initializers, outputs: outputNames)
         for node in nodes {
             let domain = node.domain
             guard domain.isEmpty || domain == "ai.onnx" else {

@@ -97,7 +97,20 @@ extension Tensor {
         return Tensor.broadcastBinary(self, other, transform)
     }
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor { broadcastBinary(a, b) { $0 + $1 } }
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        // Equal shapes (a residual connection's sum) by a plain loop: the generic kernel calls
+        // its operation through a closure per element.
+        guard a.shape == b.shape else { return broadcastBinary(a, b) { $0 + $1 } }
+        return Tensor(shape: a.shape, unsafeUninitialized: { out in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    Parallel.forEachChunk(of: out.count, minimumChunk: elementwiseChunk) { range in
+                        for i in range { out[i] = pa[i] + pb[i] }
+                    }
+                }
+            }
+        })
+    }
     public static func - (a: Tensor, b: Tensor) -> Tensor { broadcastBinary(a, b) { $0 - $1 } }
     public static func * (a: Tensor, b: Tensor) -> Tensor { broadcastBinary(a, b) { $0 * $1 } }
     public static func / (a: Tensor, b: Tensor) -> Tensor { broadcastBinary(a, b) { $0 / $1 } }

@@ -45,23 +45,29 @@ extension Tensor {
                                 }
                                 continue
                             }
-                            for oy in 0..<ho {
-                                let (y0, ny) = rows[oy]
-                                for ox in 0..<wo {
-                                    let (x0, nx) = columns[ox]
-                                    var best = -Float.infinity, at = -1
-                                    var iy = y0
-                                    for _ in 0..<ny {
-                                        var ix = x0
-                                        for _ in 0..<nx {
-                                            let v = src[iy * w + ix]
-                                            if v > best || at < 0 || v.isNaN { best = v; at = iy * w + ix }
-                                            ix += dw
+                            // Every window has a tap inside the input (PoolWindow refuses the others): it
+                            // starts as the best, and a later tap wins when larger or NaN.
+                            rows.withUnsafeBufferPointer { rows in
+                                columns.withUnsafeBufferPointer { columns in
+                                    for oy in 0..<ho {
+                                        let (y0, ny) = rows[oy]
+                                        for ox in 0..<wo {
+                                            let (x0, nx) = columns[ox]
+                                            var at = y0 &* w &+ x0, best = src[at]
+                                            var line = at
+                                            for _ in 0..<ny {
+                                                var tap = line
+                                                for _ in 0..<nx {
+                                                    let v = src[tap]
+                                                    if v > best || v.isNaN { best = v; at = tap }
+                                                    tap &+= dw
+                                                }
+                                                line &+= dh &* w
+                                            }
+                                            dst[oy &* wo &+ ox] = best
+                                            idx[oy &* wo &+ ox] = Int32(truncatingIfNeeded: at)
                                         }
-                                        iy += dh
                                     }
-                                    dst[oy * wo + ox] = best
-                                    idx[oy * wo + ox] = Int32(at)
                                 }
                             }
                         }

@@ -17,6 +17,19 @@ struct ElementwiseGradientTests {
         check.check([a, b]) { $0[0] / $0[1] }
     }
 
+    @Test("ReLU passes the gradient where its output is positive, in the eight-lane body and the tail; elsewhere 0, even a NaN gradient")
+    func reluGradientMask() {
+        let x = Tensor((0..<21).map { Float($0 % 3 == 0 ? -$0 : $0) - 0.5 })
+        let g = Tensor((0..<21).map { $0 % 3 == 0 ? Float.nan : Float($0) })
+        let tape = Tape()
+        let input = tape.variable(x)
+        let gradient = tape.gradients(of: input.relu(), seed: g, withRespectTo: [input])[0]
+        let expected = (0..<21).map { x.scalars[$0] > 0 ? g.scalars[$0] : 0 }
+        #expect(gradient.scalars == expected)
+        let sum = (Tensor(shape: [3, 7], scalars: x.scalars) + Tensor(shape: [3, 7], scalars: g.scalars.map { $0.isNaN ? 1 : $0 }))
+        #expect(sum.scalars == (0..<21).map { x.scalars[$0] + (g.scalars[$0].isNaN ? 1 : g.scalars[$0]) })
+    }
+
     @Test func scalarArithmetic() {
         let a = randomTensor([3, 5], seed: 3)
         check.check([a]) { (2 - $0[0] * 3 + 1) / 4 }

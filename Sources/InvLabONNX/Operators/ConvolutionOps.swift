@@ -53,7 +53,7 @@ enum ConvolutionOps {
         }
         var y: Var
         if group == 1 {
-            let kept = dilations == [1, 1] ? c.frozenInitializer(1) : nil
+            let kept = dilations == [1, 1] ? c.foldedWeightKey ?? c.frozenInitializer(1) : nil
             y = convolve(x, weight: weight, bias: bias, stride: engineStride, padding: padding, kept: kept.map { (c.derived, $0) })
         } else {
             let (inPer, outPer) = (channels / group, outputs / group)
@@ -78,7 +78,7 @@ enum ConvolutionOps {
     static func convolve(_ x: Var, weight: Var, bias: Var?, stride: Int, padding: Int,
                          kept: (DerivedWeights?, String)? = nil) -> Var {
         if stride == 1 && weight.shape[2] == 3 && weight.shape[3] == 3 {
-            let kernel = kept.flatMap { derived, name in derived?.winograd(name) { WinogradKernel(weight.value) } }
+            let kernel = kept.flatMap { derived, name in derived?.value("winograd:" + name) { WinogradKernel(weight.value) } }
             return Var.conv2dWinograd(x, weight: weight, bias: bias, padding: padding, kernel: kernel)
         }
         return Var.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
