@@ -4,12 +4,14 @@
 
 SHELL := /bin/bash
 APT_PACKAGES := pkg-config libyaml-dev libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev
+# Debian data that only tests read (they skip with a message when it is absent).
+TEST_APT_PACKAGES := dataset-fashion-mnist
 PYTHON ?= python3
 export INVLAB_DATA_DIR ?= $(CURDIR)/data
 export INVLAB_CACHE_DIR ?= $(CURDIR)/runs/.cache
 INVLAB := .build/release/invlab
 
-.PHONY: demo test setup build data python-test-deps fuzz bench catalogue clean
+.PHONY: demo test setup build data test-data python-test-deps fuzz bench catalogue clean
 
 demo: setup build
 	@if $(INVLAB) data fetch orl; then \
@@ -20,7 +22,7 @@ demo: setup build
 	  $(INVLAB) run Experiments/quickstart.yaml --set 'data.source={type: synthetic_faces, identities: 40, images_per_identity: 10}'; \
 	fi
 
-test: setup data python-test-deps
+test: setup data python-test-deps test-data
 	swift build --build-tests
 	swift build -c release --product invlab
 	INVLAB_BINARY=$(CURDIR)/$(INVLAB) swift test --skip-build --parallel
@@ -47,6 +49,15 @@ data: build
 	@$(INVLAB) data fetch orl >/dev/null && echo "data: ORL faces ready in $(INVLAB_DATA_DIR)" \
 	  || echo "data: ORL faces could not be fetched (the demo falls back to synthetic faces; data tests skip)"
 	@$(INVLAB) data fetch mnist5k >/dev/null && echo "data: MNIST 5k ready" || echo "data: MNIST 5k could not be fetched"
+
+# Optional Debian data of the dataset tests: installed when running as root, else named.
+test-data:
+	@missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing test data: $$missing"; \
+	  (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null \
+	    || echo "test data: $$missing could not be installed (their tests skip)"; \
+	elif [ -n "$$missing" ]; then echo "test data: $$missing not installed (their tests skip; sudo apt-get install -y $$missing)"; fi
 
 # Optional Python packages of interop and schema tests (they skip with a message when absent).
 python-test-deps:
