@@ -7,9 +7,10 @@ import Testing
 
 /// Single-node models with the settings PyTorch's exporter never writes (asymmetric pool pads,
 /// dilated and ceil-mode pooling, rectangular windows, stacked MatMul with broadcast batch axes,
-/// float Gather on any axis) run on the engine and on onnxruntime (`scripts/onnxruntime_reference.py`),
+/// float Gather on any axis), and the operators of MobileNet- and transformer-style classifiers
+/// (activations, LayerNormalization, Max/Min, Slice, GlobalMaxPool) run on the engine and on onnxruntime (`scripts/onnxruntime_reference.py`),
 /// which must agree to 1e-5 relative error.
-@Suite("ONNX executor against onnxruntime: pooling windows, stacked MatMul, float Gather")
+@Suite("ONNX executor against onnxruntime: pooling windows, stacked MatMul, float Gather, activations, LayerNormalization, Slice")
 struct ONNXExecutorReferenceTests {
     static let unavailableReason: String? = Python3.unavailableReason(
         importing: ["onnxruntime", "numpy"], test: "onnxruntime reference test",
@@ -71,7 +72,47 @@ struct ONNXExecutorReferenceTests {
         ("gather_axis1", [2, 3, 4, 5], 17, gather([2, -1, 0, 0], shape: [2, 2], axis: 1)),
         ("gather_last", [2, 3, 4, 5], 17, gather([4, -5, 1], shape: [3], axis: -1)),
         ("gather_scalar", [2, 3, 4], 17, gather([1], shape: [], axis: 2)),
-    ] }
+    ] + activationCases }
+
+    /// The activations, LayerNormalization, Max/Min, Slice and GlobalMaxPool.
+    static var activationCases: [Case] {
+        let unary: [(String, [Onnx_AttributeProto])] = [
+            ("Neg", []), ("Abs", []), ("Exp", []), ("Erf", []), ("Softplus", []), ("HardSwish", []),
+            ("Elu", [ModelBuilder.attribute("alpha", float: 0.7)]),
+            ("HardSigmoid", [ModelBuilder.attribute("alpha", float: 0.3), ModelBuilder.attribute("beta", float: 0.4)]),
+        ]
+        var cases: [Case] = unary.map { op, attributes in
+            ("unary_\(op)", [2, 3, 4], 17, { $0.node(op, ["x"], ["y"], attributes) })
+        }
+        cases.append(("log", [2, 5], 17, { b in
+            b.node("Abs", ["x"], ["a"])
+            b.node("Log", ["a"], ["y"])
+        }))
+        cases.append(("layer_norm", [2, 3, 4, 5], 17, { b in
+            b.floats("scale", [4, 5], ONNXGradientTests.random([4, 5], seed: 46).scalars)
+            b.floats("bias", [5], ONNXGradientTests.random([5], seed: 47).scalars)
+            b.node("LayerNormalization", ["x", "scale", "bias"], ["y"],
+                   [ModelBuilder.attribute("axis", int: -2), ModelBuilder.attribute("epsilon", float: 1e-3)])
+        }))
+        cases.append(("max_three", [2, 3, 4], 17, { b in
+            b.floats("m", [3, 1], ONNXGradientTests.random([3, 1], seed: 48).scalars)
+            b.floats("n", [4], ONNXGradientTests.random([4], seed: 49).scalars)
+            b.node("Max", ["x", "m", "n"], ["y"])
+        }))
+        cases.append(("min_two", [2, 3, 4], 17, { b in
+            b.floats("m", [4], ONNXGradientTests.random([4], seed: 50).scalars)
+            b.node("Min", ["x", "m"], ["y"])
+        }))
+        cases.append(("slice_steps", [3, 4, 9, 7], 17, { b in
+            b.integers("starts", [1, -8, 0])
+            b.integers("ends", [Int64.max, 8, -1])
+            b.integers("axes", [1, 2, -1])
+            b.integers("steps", [2, 3, 1])
+            b.node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])
+        }))
+        cases.append(("global_max", [2, 3, 5, 4], 17, { $0.node("GlobalMaxPool", ["x"], ["y"]) }))
+        return cases
+    }
 
     @Test("The engine gives onnxruntime's outputs within 1e-5",
           .enabled(if: ONNXExecutorReferenceTests.isAvailable, "needs python3 with onnxruntime and numpy"))

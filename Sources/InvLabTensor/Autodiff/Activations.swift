@@ -27,6 +27,14 @@ extension Var {
         return Var.record(y, inputs: [self]) { g in [g.zipMap(y) { $0 * $1 * (1 - $1) }] }
     }
 
+    /// The error function; gradient 2/sqrt(pi) e^(-x^2) (GELU in ONNX graphs is built from it).
+    public func erf() -> Var {
+        let v = value
+        return Var.record(v.map { Foundation.erf($0) }, inputs: [self]) { g in
+            [g.zipMap(v) { $0 * 1.1283791670955126 * Foundation.exp(-$1 * $1) }]
+        }
+    }
+
     /// log(1 + e^x), computed without overflow; gradient sigmoid(x).
     public func softplus() -> Var {
         let v = value
