@@ -8,7 +8,7 @@ import Testing
 /// Single-node models with the settings PyTorch's exporter never writes (asymmetric pool pads,
 /// dilated and ceil-mode pooling, rectangular windows, stacked MatMul with broadcast batch axes,
 /// float Gather on any axis), and the operators of MobileNet- and transformer-style classifiers
-/// (activations, LayerNormalization, Max/Min, Slice, GlobalMaxPool) run on the engine and on onnxruntime (`scripts/onnxruntime_reference.py`),
+/// (activations, LayerNormalization, Max/Min, Slice, GlobalMaxPool, depthwise convolutions) run on the engine and on onnxruntime (`scripts/onnxruntime_reference.py`),
 /// which must agree to 1e-5 relative error.
 @Suite("ONNX executor against onnxruntime: pooling windows, stacked MatMul, float Gather, activations, LayerNormalization, Slice")
 struct ONNXExecutorReferenceTests {
@@ -111,6 +111,19 @@ struct ONNXExecutorReferenceTests {
             b.node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])
         }))
         cases.append(("global_max", [2, 3, 5, 4], 17, { $0.node("GlobalMaxPool", ["x"], ["y"]) }))
+        // Depthwise convolutions (one direct kernel): a channel multiplier of 2 with stride 2 and
+        // asymmetric pads, and a dilated one.
+        cases.append(("depthwise_multiplier", [2, 3, 9, 8], 17, { b in
+            b.floats("w", [6, 1, 3, 3], ONNXGradientTests.random([6, 1, 3, 3], seed: 51).scalars)
+            b.floats("b", [6], ONNXGradientTests.random([6], seed: 52).scalars)
+            b.node("Conv", ["x", "w", "b"], ["y"], [ModelBuilder.attribute("group", int: 3), ModelBuilder.attribute("strides", ints: [2, 2]),
+                                                     ModelBuilder.attribute("pads", ints: [1, 0, 2, 1])])
+        }))
+        cases.append(("depthwise_dilated", [1, 4, 8, 9], 17, { b in
+            b.floats("w", [4, 1, 3, 3], ONNXGradientTests.random([4, 1, 3, 3], seed: 53).scalars)
+            b.node("Conv", ["x", "w"], ["y"], [ModelBuilder.attribute("group", int: 4), ModelBuilder.attribute("dilations", ints: [2, 2]),
+                                                ModelBuilder.attribute("pads", ints: [2, 2, 2, 2])])
+        }))
         return cases
     }
 

@@ -50,3 +50,37 @@ struct WinogradTests {
         GradientCheck().check([x, w, b]) { Var.conv2dWinograd($0[0], weight: $0[1], bias: $0[2], padding: 0) }
     }
 }
+
+@Suite("Depthwise convolutions by direct loops")
+struct DepthwiseConvolutionTests {
+    @Test("values and gradients equal a convolution per channel, with channel multipliers, strides and padding", arguments: [
+        // (input NCHW, multiplier, kernel, stride, padding)
+        ([2, 3, 6, 5], 1, 3, 1, 1), ([2, 2, 7, 6], 2, 3, 2, 1), ([1, 3, 5, 5], 1, 5, 1, 2), ([3, 2, 4, 7], 3, 2, 2, 0),
+    ])
+    func matchesGroupedConvolution(input: [Int], multiplier: Int, kernel: Int, stride: Int, padding: Int) {
+        let channels = input[1]
+        let x = randomTensor(input, seed: 61), w = randomTensor([channels * multiplier, 1, kernel, kernel], seed: 62)
+        let b = randomTensor([channels * multiplier], seed: 63)
+        let perChannel: ([Var]) -> Var = { v in
+            Var.concatenate((0..<channels).map { c in
+                Var.conv2d(v[0].slice(alongAxis: 1, c..<(c + 1)), weight: v[1].slice(alongAxis: 0, (c * multiplier)..<((c + 1) * multiplier)),
+                           bias: v[2].slice(alongAxis: 0, (c * multiplier)..<((c + 1) * multiplier)), stride: stride, padding: padding)
+            }, alongAxis: 1)
+        }
+        let direct: ([Var]) -> Var = { v in Var.depthwiseConv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding) }
+        let reference = perChannel([x, w, b].map { Var(constant: $0) }).value
+        let value = direct([x, w, b].map { Var(constant: $0) }).value
+        #expect(value.shape == reference.shape)
+        for (a, r) in zip(value.scalars, reference.scalars) { #expect(abs(a - r) < 1e-5) }
+        let seed = randomTensor(reference.shape, seed: 64)
+        let (tape1, tape2) = (Tape(), Tape())
+        let (v1, v2) = ([x, w, b].map { tape1.variable($0) }, [x, w, b].map { tape2.variable($0) })
+        let expected = tape1.gradients(of: perChannel(v1), seed: seed, withRespectTo: v1)
+        let gradients = tape2.gradients(of: direct(v2), seed: seed, withRespectTo: v2)
+        for (which, (a, r)) in zip(["input", "weight", "bias"], zip(gradients, expected)) {
+            #expect(a.shape == r.shape)
+            for (u, v) in zip(a.scalars, r.scalars) { #expect(abs(u - v) < 1e-4, "\(which)") }
+        }
+        GradientCheck(epsilon: 1e-3).check([x, w, b]) { direct($0) }
+    }
+}

@@ -1,8 +1,9 @@
 import InvLabTensor
 
 /// 2-D convolution on the engine's `conv2d`: asymmetric pads become an explicit zero padding,
-/// groups become one convolution per group, dilations a kernel with zeros between its taps, all
-/// from differentiable operations, so input and weight gradients are the engine's.
+/// groups become one convolution per group (depthwise ones one direct kernel), dilations a kernel
+/// with zeros between its taps, all from differentiable operations, so input and weight gradients
+/// are the engine's.
 enum ConvolutionOps {
     @Sendable static func conv(_ c: NodeContext) throws -> [RuntimeValue] {
         var x = try c.float(0)
@@ -52,7 +53,10 @@ enum ConvolutionOps {
             padding = 0
         }
         var y: Var
-        if group == 1 {
+        if group > 1 && group == channels && w.shape[1] == 1 {
+            // Depthwise (MobileNet-style): one direct kernel instead of a convolution per channel.
+            y = Var.depthwiseConv2d(x, weight: weight, bias: bias, stride: engineStride, padding: padding)
+        } else if group == 1 {
             let kept = dilations == [1, 1] ? c.foldedWeightKey ?? c.frozenInitializer(1) : nil
             y = convolve(x, weight: weight, bias: bias, stride: engineStride, padding: padding, kept: kept.map { (c.derived, $0) })
         } else {

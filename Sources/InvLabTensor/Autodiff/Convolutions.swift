@@ -41,6 +41,25 @@ extension Var {
         }
     }
 
+    /// Depthwise 2-D convolution (groups = input channels): input `N x C x H x W`, weight
+    /// `C m x 1 x kh x kw`, by direct loops (see DepthwiseConvolution.swift).
+    public static func depthwiseConv2d(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0) -> Var {
+        let (vx, vw) = (x.value, weight.value)
+        let y = Tensor.depthwiseConv2d(vx, weight: vw, bias: bias?.value, stride: stride, padding: padding)
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
+        return record(y, inputs: inputs) { g in
+            let dx = x.isTracked
+                ? Tensor.depthwiseConv2dBackwardInput(g, weight: vw, inputShape: vx.shape, stride: stride, padding: padding)
+                : nil
+            var dw: Tensor?, db: Tensor?
+            if needsParameters {
+                (dw, db) = Tensor.depthwiseConv2dBackwardWeight(g, input: vx, weightShape: vw.shape, stride: stride, padding: padding)
+            }
+            return [dx, dw] + (bias != nil ? [db] : [])
+        }
+    }
+
     /// Transposed 2-D convolution in PyTorch's convention: weight `in x out x kh x kw`, output side
     /// `(h - 1) * stride - 2 * padding + kh + outputPadding`. It is the input-gradient of a
     /// convolution, so its own gradients are a convolution and a weight-gradient.
