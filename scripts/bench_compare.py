@@ -22,7 +22,8 @@ losses side by side with the values the README lists, as a correctness cross-che
 with status 2 if the engine's losses disagree with PyTorch's beyond float32 tolerance.
 
 `--workloads W4` (not in the default set) times one forward plus input-gradient step of an
-imported ONNX model: scripts/bench_w4_onnx.py first exports ResNet-18's layout at 112 x 92 grey
+imported ONNX model: scripts/bench_w4_onnx.py first exports ResNet-18's layout (or with
+`--w4-model mobilenet` MobileNetV2's) at 112 x 92 grey
 with 40 classes and a batch of 40 images (to `--params-dir` or a temporary directory), then
 `invlab bench --only W4 --onnx-model FILE` and `bench_w4_onnx.py torch FILE` alternate as above
 (PyTorch only); the table adds both sides' objective and gradient norm as a check that they ran
@@ -47,6 +48,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = {"W0": "w0_peak_gemm.py", "W1": "w1_mlp_attack.py", "W2": "w2_cnn_attack.py", "W3": "w3_cnn_train.py"}
 # W4's reference lives in this repository (it exports the ONNX model both sides run).
 W4_SCRIPT = os.path.join(REPO, "scripts", "bench_w4_onnx.py")
+# The model W4 exports and times (--w4-model), set once in main.
+W4_MODEL = ["resnet18"]
 # Framework variants each reference script offers (`--fw NAME`).
 VARIANTS = {"W0": {"numpy", "torch", "jax"}, "W1": {"numpy", "torch", "jax", "jax_loop"},
             "W2": {"numpy", "torch", "jax", "jax_rpool"}, "W3": {"numpy", "torch", "jax", "jax_rpool"}, "W4": {"torch"}}
@@ -108,7 +111,7 @@ def run_engine(invlab, workload, params_dir, onnx_model=None):
 def run_reference(reference_dir, workload, framework, onnx_model=None):
     """{row: record} from one `python3 wN_....py --fw FRAMEWORK`, values in the engine's units."""
     if workload == "W4":
-        records = json_lines(run([sys.executable, W4_SCRIPT, framework, onnx_model]))
+        records = json_lines(run([sys.executable, W4_SCRIPT, framework, onnx_model, "--model", W4_MODEL[0]]))
         if not records:
             raise RunError(f"bench_w4_onnx.py {framework} printed no JSON line")
         return {"W4": {"value": float(records[-1]["steps_per_s"]), **records[-1]}}
@@ -267,6 +270,8 @@ def main(argv):
     parser.add_argument("--repeats", type=int, default=3, help="rounds per workload; figures are medians (default 3)")
     parser.add_argument("--workloads", nargs="+", default=["W0", "W1", "W2", "W3"], type=str.upper,
                         choices=["W0", "W1", "W2", "W3", "W4"])
+    parser.add_argument("--w4-model", default="resnet18", choices=["resnet18", "mobilenet"],
+                        help="W4's model: ResNet-18's layout (default) or MobileNetV2's (depthwise convolutions)")
     parser.add_argument("--frameworks", nargs="+", default=["torch", "numpy", "jax"],
                         help="reference variants to run (torch, numpy, jax, jax_loop, jax_rpool); default torch numpy jax")
     parser.add_argument("--params", action="store_true",
@@ -304,10 +309,11 @@ def main(argv):
         onnx_dir = args.params_dir or tempfile.mkdtemp(prefix="invlab-bench-onnx-")
         onnx_temporary = None if args.params_dir else onnx_dir
         os.makedirs(onnx_dir, exist_ok=True)
-        onnx_model = os.path.join(os.path.abspath(onnx_dir), "resnet18_w4.onnx")
+        W4_MODEL[0] = args.w4_model
+        onnx_model = os.path.join(os.path.abspath(onnx_dir), f"{args.w4_model}_w4.onnx")
         log(f"exporting W4's model to {onnx_model}")
         try:
-            run([sys.executable, W4_SCRIPT, "export", onnx_model])
+            run([sys.executable, W4_SCRIPT, "export", onnx_model, "--model", args.w4_model])
         except RunError as error:
             sys.exit(f"bench_compare: {error}")
     if args.params:

@@ -1,10 +1,11 @@
 """W4 of `invlab bench`: a forward plus input-gradient step of an imported ResNet-18-style model.
 
-    python3 scripts/bench_w4_onnx.py export PATH      # writes the model (ONNX, opset 17) and PATH.x.npy
-    python3 scripts/bench_w4_onnx.py torch PATH [--steps 10 --warmup 2]
+    python3 scripts/bench_w4_onnx.py export PATH [--model resnet18|mobilenet]   # the model (ONNX, opset 17) and PATH.x.npy
+    python3 scripts/bench_w4_onnx.py torch PATH [--model resnet18|mobilenet] [--steps 10 --warmup 2]
 
-The model is scripts/onnx_fixtures.py's `resnet18`: ResNet-18's layout for grey 112 x 92 faces
-and 40 identities (11 M weights), seeded, with random batch-norm statistics, in eval mode,
+The model is scripts/onnx_fixtures.py's `resnet18` (the default): ResNet-18's layout for grey
+112 x 92 faces and 40 identities (11 M weights), or `mobilenet`, its MobileNetV2 (depthwise
+convolutions, ReLU6; 0.6 M weights); seeded, with random batch-norm statistics, in eval mode,
 exported with the TorchScript exporter with BatchNormalization kept and a free batch dimension
 (exactly as the fidelity test's fixture). One step is, for the batch of 40 images in PATH.x.npy
 (uniform in [0, 1), seeded), the logits f(x), the MI-FACE objective
@@ -36,9 +37,12 @@ SHAPE = (1, 112, 92)
 SEED = 104  # onnx_fixtures' seeds for its fifth model, resnet18: 100 + 4, 200 + 4, 300 + 4
 
 
-def build():
+MODELS = {"resnet18": onnx_fixtures.ResNet18, "mobilenet": onnx_fixtures.MobileNetV2}
+
+
+def build(name="resnet18"):
     torch.manual_seed(SEED)
-    model = onnx_fixtures.ResNet18()
+    model = MODELS[name]()
     onnx_fixtures.randomize_batch_norm(model, torch.Generator().manual_seed(SEED + 100))
     return model.eval()
 
@@ -47,8 +51,8 @@ def batch():
     return torch.rand((BATCH,) + SHAPE, generator=torch.Generator().manual_seed(SEED + 200))
 
 
-def export(path):
-    model, x = build(), batch()
+def export(path, name):
+    model, x = build(name), batch()
     torch.onnx.export(model, (x,), path, opset_version=17, dynamo=False, do_constant_folding=False,
                       input_names=["x"], output_names=["logits"],
                       dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}})
@@ -56,9 +60,9 @@ def export(path):
     print(json.dumps({"exported": path, "batch": BATCH, "shape": list(SHAPE)}))
 
 
-def run_torch(path, steps, warmup):
+def run_torch(path, steps, warmup, name):
     torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
-    model = build()
+    model = build(name)
     model.requires_grad_(False)
     x0 = torch.from_numpy(np.load(path + ".x.npy"))
 
@@ -84,10 +88,13 @@ def main(argv):
         sys.exit(__doc__)
     steps = int(argv[argv.index("--steps") + 1]) if "--steps" in argv else 10
     warmup = int(argv[argv.index("--warmup") + 1]) if "--warmup" in argv else 2
+    name = argv[argv.index("--model") + 1] if "--model" in argv else "resnet18"
+    if name not in MODELS:
+        sys.exit(f"unknown --model {name!r}; expected one of {', '.join(MODELS)}")
     if argv[0] == "export":
-        export(argv[1])
+        export(argv[1], name)
     else:
-        run_torch(argv[1], steps, warmup)
+        run_torch(argv[1], steps, warmup, name)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ ReduceL2, Clip, Expand, Div; and a ReduceSum), `zoo` (grouped, dilated and asymm
 padded convolutions, PReLU, LeakyReLU, Tanh, Sigmoid, Hardtanh (Clip), average pooling,
 Transpose, Concat, Reshape, log-softmax output), `resnet18` (ResNet-18's layout for 112 x 92 grey faces
 and 40 identities, batch 2, opset 17 only), `mixer` (rectangular, strided, dilated max pooling, ceil-mode
-average pooling counting padding, Gather on float tensors, MatMul of stacks) and `padded`, written with `onnx.helper` because
+average pooling counting padding, Gather on float tensors, MatMul of stacks), `mobile` (MobileNetV2-style
+inverted residual blocks: depthwise convolutions, one with a channel multiplier of 2 and stride 2,
+ReLU6, HardSwish, BatchNorm kept) and `padded`, written with `onnx.helper` because
 PyTorch has no such layers: an explicit Pad with a constant value, a convolution with asymmetric
 pads, BatchNormalization, ReduceMean over one axis (its reference is computed with the same
 weights by PyTorch's functional operations).
@@ -168,11 +170,60 @@ class Mixer(nn.Module):
         return self.fc(y.reshape(y.shape[0], -1))
 
 
-KEEP_BATCH_NORM = {"resnet", "embedder", "resnet18"}
+class InvertedResidual(nn.Module):
+    """MobileNetV2's block (Sandler et al. 2018): 1x1 expansion, 3x3 depthwise, 1x1 projection,
+    BatchNorm after each, a residual addition when the shape allows."""
+
+    def __init__(self, cin, cout, stride, expansion, activation):
+        super().__init__()
+        hidden = cin * expansion
+        self.body = nn.Sequential(nn.Conv2d(cin, hidden, 1, bias=False), nn.BatchNorm2d(hidden), activation(),
+                                  nn.Conv2d(hidden, hidden, 3, stride, 1, groups=hidden, bias=False), nn.BatchNorm2d(hidden),
+                                  activation(), nn.Conv2d(hidden, cout, 1, bias=False), nn.BatchNorm2d(cout))
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        return x + self.body(x) if self.residual else self.body(x)
+
+
+class Mobile(nn.Module):
+    """MobileNet-style: depthwise convolutions (also with a channel multiplier of 2 and stride 2),
+    ReLU6 (Clip), HardSwish, inverted residual blocks with BatchNorm, global average pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU6())
+        self.blocks = nn.Sequential(InvertedResidual(8, 8, 1, 2, nn.ReLU6), InvertedResidual(8, 12, 2, 3, nn.Hardswish))
+        self.multiplier = nn.Conv2d(12, 24, 3, 2, 1, groups=12)
+        self.fc = nn.Linear(24, CLASSES)
+
+    def forward(self, x):
+        y = nn.functional.hardswish(self.multiplier(self.blocks(self.stem(x))))
+        return self.fc(y.mean((2, 3)))
+
+
+class MobileNetV2(nn.Module):
+    """MobileNetV2's layout (Sandler et al. 2018), shortened to seven blocks (widths 16-160, the
+    depthwise layers 32-960 channels wide) for grey 112 x 92 faces and 40 identities: the second
+    model of scripts/bench_w4_onnx.py."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU6())
+        settings = [(32, 16, 1, 1), (16, 24, 2, 6), (24, 24, 1, 6), (24, 32, 2, 6), (32, 64, 2, 6), (64, 96, 1, 6), (96, 160, 2, 6)]
+        self.blocks = nn.Sequential(*[InvertedResidual(cin, cout, stride, expansion, nn.ReLU6)
+                                      for cin, cout, stride, expansion in settings])
+        self.fc = nn.Linear(160, 40)
+
+    def forward(self, x):
+        return self.fc(self.blocks(self.stem(x)).mean((2, 3)))
+
+
+KEEP_BATCH_NORM = {"resnet", "embedder", "resnet18", "mobile"}
 # name, module, batch, image shape, opsets
 MODELS = [("resnet", ResNet, BATCH, SHAPE, OPSETS), ("vgg", vgg, BATCH, SHAPE, OPSETS), ("embedder", Embedder, BATCH, SHAPE, OPSETS),
           ("zoo", Zoo, BATCH, SHAPE, OPSETS), ("resnet18", ResNet18, 2, (1, 112, 92), [17]), ("mixer", Mixer, BATCH, SHAPE, OPSETS),
-          ("normed", NormEmbedder, BATCH, SHAPE, OPSETS)]
+          ("normed", NormEmbedder, BATCH, SHAPE, OPSETS), ("mobile", Mobile, BATCH, SHAPE, OPSETS)]
 
 
 def randomize_batch_norm(model, generator):
