@@ -32,8 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_fixtures as fixtures  # noqa: E402
 
 RAW_OPSETS = [18, 20, 23]
-DYNAMIC_BATCH = {"resnet", "vgg", "embedder", "normed", "resnet18"}
-RAW = {"resnet", "vgg", "embedder", "normed", "zoo"}
+DYNAMIC_BATCH = {"resnet", "vgg", "embedder", "normed", "resnet18", "mobile"}
+RAW = {"resnet", "vgg", "embedder", "normed", "zoo", "mobile"}
 
 
 def export(model, x, path, dynamic, **options):

@@ -30,7 +30,7 @@ struct ONNXDynamoFidelityTests {
     /// (model, file, free batch) for every file the script writes.
     static var cases: [(model: String, file: String, dynamicBatch: Bool)] {
         var cases: [(String, String, Bool)] = []
-        for model in ["resnet", "vgg", "embedder", "normed", "zoo"] {
+        for model in ["resnet", "vgg", "embedder", "normed", "zoo", "mobile"] {
             let dynamic = model != "zoo"
             cases.append((model, "\(model)_dynamo.onnx", dynamic))
             for opset in [18, 20, 23] { cases.append((model, "\(model)_dynamo_raw_opset\(opset).onnx", dynamic)) }
