@@ -23,13 +23,15 @@ struct ONNXLoaderTests {
     @Test("An unsupported operator is named with its node and opset, and the supported ones are listed")
     func unknownOperator() {
         var builder = Self.relu
-        builder.node("Erf", ["y"], ["z"], name: "gelu/erf")
+        builder.node("Einsum", ["y"], ["z"], name: "attention/einsum")
         builder.outputs = ["z"]
         #expect(onnxErrorMessage { try builder.load() } ==
-            "test.onnx: node 'gelu/erf' has operator Erf (opset 17), which is not supported; supported operators: "
-            + "Add, AveragePool, BatchNormalization, Cast, CastLike, Clip, Concat, Constant, Conv, Div, Dropout, Expand, Flatten, Gather, Gemm, "
-            + "GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, PRelu, Pad, Pow, ReduceL2, ReduceMean, ReduceSum, "
-            + "Relu, Reshape, Shape, Sigmoid, Softmax, Sqrt, Squeeze, Sub, Tanh, Transpose, Unsqueeze")
+            "test.onnx: node 'attention/einsum' has operator Einsum (opset 17), which is not supported; supported operators: "
+            + "Abs, Add, AveragePool, BatchNormalization, Cast, CastLike, Clip, Concat, Constant, Conv, Div, Dropout, Elu, "
+            + "Erf, Exp, Expand, Flatten, Gather, Gemm, GlobalAveragePool, GlobalMaxPool, HardSigmoid, HardSwish, Identity, "
+            + "LayerNormalization, LeakyRelu, Log, LogSoftmax, MatMul, Max, MaxPool, Min, Mul, Neg, PRelu, Pad, Pow, "
+            + "ReduceL2, ReduceMean, ReduceSum, Relu, Reshape, Shape, Sigmoid, Slice, Softmax, Softplus, Sqrt, Squeeze, Sub, "
+            + "Tanh, Transpose, Unsqueeze")
     }
 
     @Test("Operators of another domain are refused")
