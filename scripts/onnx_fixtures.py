@@ -39,7 +39,7 @@ import onnx
 import torch
 from torch import nn
 
-OPSETS = [13, 17, 20]
+OPSETS = [11, 12, 13, 17, 20]
 BATCH = 3
 SHAPE = (1, 12, 10)  # grey, taller than wide like ORL's 112 x 92
 CLASSES = 5

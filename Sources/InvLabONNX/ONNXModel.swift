@@ -11,8 +11,12 @@ public struct ONNXModel: Sendable {
     /// Default-domain opsets this engine runs (the semantics of every supported operator are
     /// those of this range). Opsets 21-23 changed these operators' type constraints only (int4,
     /// bfloat16, float8 and float4 types, which are refused as tensors anyway), not their inputs,
-    /// attributes or float semantics; opset 24 gives Cast and CastLike a `round_mode`.
-    public static let supportedOpsets: ClosedRange<Int64> = 13...23
+    /// attributes or float semantics; opset 24 gives Cast and CastLike a `round_mode`. Before
+    /// opset 13 (11 and 12, what many published face models were exported with), Squeeze,
+    /// Unsqueeze and ReduceSum take their axes as an attribute, and Softmax and LogSoftmax
+    /// normalise the input flattened to 2-D at `axis` (default 1); the operators read both forms.
+    /// Opset 10 and older wrote Slice, Dropout, Upsample and pooling differently.
+    public static let supportedOpsets: ClosedRange<Int64> = 11...23
 
     /// The file the model was read from (named in every error).
     public let path: String
@@ -94,7 +98,11 @@ public struct ONNXModel: Sendable {
                 throw ONNXError("\(path): node '\(node.name)' (op \(node.opType)) is in domain '\(domain)'; "
                     + "only the default ONNX domain (opsets \(Self.supportedOpsets.lowerBound)-\(Self.supportedOpsets.upperBound)) is supported")
             }
-            guard ONNXOperators.byName[node.opType] != nil else { throw unsupported(node) }
+            guard let op = ONNXOperators.byName[node.opType] else { throw unsupported(node) }
+            guard opset >= op.introduced else {
+                throw ONNXError("\(path): node '\(node.name)' has operator \(node.opType), which ONNX has from opset \(op.introduced); "
+                    + "the model declares opset \(opset)")
+            }
         }
     }
 

@@ -5,6 +5,9 @@ public struct ONNXOperator: Sendable {
     /// Supported attributes and limits, in one line.
     public let notes: String
     let run: @Sendable (NodeContext) throws -> [RuntimeValue]
+    /// The first default-domain opset that has the operator (a model that declares an earlier
+    /// one is not valid ONNX and is refused).
+    var introduced: Int64 = 1
 }
 
 /// The supported operators, in one table: loading refuses any other, execution dispatches here.
@@ -16,7 +19,7 @@ public enum ONNXOperators {
                      run: PoolingOps.averagePool),
         ONNXOperator(name: "BatchNormalization", notes: "N x C or N x C x ... input; stored statistics (training_mode 0), or batch statistics and momentum when fine-tuning (the onnx recognizer's fine_tune_batch_norm: update)", run: PoolingOps.batchNormalization),
         ONNXOperator(name: "Cast", notes: "to FLOAT or DOUBLE (computed in float32), INT32 or INT64", run: CastExpandOps.cast),
-        ONNXOperator(name: "CastLike", notes: "to a float or an integer tensor's type", run: CastExpandOps.castLike),
+        ONNXOperator(name: "CastLike", notes: "to a float or an integer tensor's type", run: CastExpandOps.castLike, introduced: 15),
         ONNXOperator(name: "Clip", notes: "constant scalar min and max (optional)", run: ElementwiseOps.clip),
         ONNXOperator(name: "Concat", notes: "any axis", run: ShapeOps.concat),
         ONNXOperator(name: "Constant", notes: "value, value_float(s), value_int(s)", run: ShapeOps.constant),
@@ -34,9 +37,9 @@ public enum ONNXOperators {
         ONNXOperator(name: "GlobalAveragePool", notes: "N x C x H x W input", run: PoolingOps.globalAveragePool),
         ONNXOperator(name: "GlobalMaxPool", notes: "N x C x H x W input", run: ActivationOps.globalMaxPool),
         ONNXOperator(name: "HardSigmoid", notes: "alpha, beta", run: ActivationOps.hardSigmoid),
-        ONNXOperator(name: "HardSwish", notes: "(MobileNetV3)", run: ActivationOps.hardSwish),
+        ONNXOperator(name: "HardSwish", notes: "(MobileNetV3)", run: ActivationOps.hardSwish, introduced: 14),
         ONNXOperator(name: "Identity", notes: "", run: ElementwiseOps.identity),
-        ONNXOperator(name: "LayerNormalization", notes: "axis, epsilon, Scale and optional B broadcast to the normalised axes; no Mean or InvStdDev outputs", run: ActivationOps.layerNormalization),
+        ONNXOperator(name: "LayerNormalization", notes: "axis, epsilon, Scale and optional B broadcast to the normalised axes; no Mean or InvStdDev outputs", run: ActivationOps.layerNormalization, introduced: 17),
         ONNXOperator(name: "LeakyRelu", notes: "alpha", run: ElementwiseOps.leakyRelu),
         ONNXOperator(name: "Log", notes: "", run: ActivationOps.log),
         ONNXOperator(name: "LogSoftmax", notes: "any axis", run: ElementwiseOps.logSoftmax),

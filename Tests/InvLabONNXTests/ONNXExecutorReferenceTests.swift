@@ -124,6 +124,16 @@ struct ONNXExecutorReferenceTests {
             b.node("Conv", ["x", "w"], ["y"], [ModelBuilder.attribute("group", int: 4), ModelBuilder.attribute("dilations", ints: [2, 2]),
                                                 ModelBuilder.attribute("pads", ints: [2, 2, 2, 2])])
         }))
+        // Opsets 11 and 12: Softmax and LogSoftmax over the input flattened at `axis`, Squeeze,
+        // Unsqueeze and ReduceSum with their axes as attributes.
+        cases.append(("softmax_opset12", [2, 3, 4], 12, { $0.node("Softmax", ["x"], ["y"], [ModelBuilder.attribute("axis", int: 1)]) }))
+        cases.append(("logsoftmax_opset11_default", [2, 3, 2, 2], 11, { $0.node("LogSoftmax", ["x"], ["y"]) }))
+        cases.append(("softmax_opset11_negative", [2, 3, 4], 11, { $0.node("Softmax", ["x"], ["y"], [ModelBuilder.attribute("axis", int: -1)]) }))
+        cases.append(("axes_attributes_opset11", [2, 3, 4], 11, { b in
+            b.node("Unsqueeze", ["x"], ["u"], [ModelBuilder.attribute("axes", ints: [0, 3])])
+            b.node("ReduceSum", ["u"], ["r"], [ModelBuilder.attribute("axes", ints: [2]), ModelBuilder.attribute("keepdims", int: 1)])
+            b.node("Squeeze", ["r"], ["y"], [ModelBuilder.attribute("axes", ints: [0, 2])])
+        }))
         return cases
     }
 

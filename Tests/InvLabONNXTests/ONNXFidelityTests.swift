@@ -20,7 +20,7 @@ import Testing
 struct ONNXFidelityTests {
     static let tolerance: Float = 1e-4
     static let models = ["resnet", "vgg", "embedder", "normed", "zoo", "mixer", "mobile", "padded"]
-    static let opsets = [13, 17, 20]
+    static let opsets = [11, 12, 13, 17, 20]
     /// ResNet-18's layout at ORL's 112 x 92 (11 M weights), exported once.
     static let large = ("resnet18", "resnet18_opset17.onnx")
 

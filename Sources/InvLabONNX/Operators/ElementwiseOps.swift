@@ -77,10 +77,18 @@ enum ElementwiseOps {
     }
 
     /// Softmax or log-softmax along `axis`: the engine works on the last axis, other axes are
-    /// moved there and back.
+    /// moved there and back. Before opset 13 the input is flattened to 2-D at `axis` (default 1)
+    /// and normalised over the second dimension: over all axes from `axis` on.
     static func lastAxis(_ c: NodeContext, _ op: (Var) -> Var) throws -> [RuntimeValue] {
         let x = try c.float(0)
         guard x.rank >= 1 else { throw c.fail("needs an input of rank 1 or more, got a scalar") }
+        if c.opset < 13 {
+            let axis = try c.int("axis", default: 1)
+            guard axis >= -x.rank, axis <= x.rank else { throw c.fail("axis \(axis) is out of range for rank \(x.rank)") }
+            let split = axis < 0 ? axis + x.rank : axis
+            let flat = x.reshaped([x.shape[..<split].reduce(1, *), x.shape[split...].reduce(1, *)])
+            return [.float(op(flat).reshaped(x.shape))]
+        }
         let axis = try c.axis(try c.int("axis", default: -1), rank: x.rank)
         guard axis != x.rank - 1 else { return [.float(op(x))] }
         var order = Array(0..<x.rank)

@@ -60,15 +60,18 @@ enum IntegerOps {
         return gathered.permuted(Array(q..<(q + axis)) + Array(0..<q) + Array((q + axis)..<(q + x.rank - 1)))
     }
 
-    /// The axes of Unsqueeze or Squeeze: an INT64 input from opset 13.
+    /// The axes of Unsqueeze or Squeeze: an INT64 input from opset 13, an attribute before.
     static func axes(_ c: NodeContext) throws -> [Int]? {
-        try c.optionalIntegers(1).map { $0.values.map { Int(clamping: $0) } }
+        guard c.opset >= 13 else { return try c.ints("axes") }
+        return try c.optionalIntegers(1).map { $0.values.map { Int(clamping: $0) } }
     }
 
     /// Inserts dimensions of size 1 at `axes` (positions in the output).
     @Sendable static func unsqueeze(_ c: NodeContext) throws -> [RuntimeValue] {
         guard let value = c.optional(0) else { throw c.fail("input 0 is missing") }
-        guard let given = try axes(c), !given.isEmpty else { throw c.fail("input 1 (axes) is missing") }
+        guard let given = try axes(c), !given.isEmpty else {
+            throw c.fail(c.opset >= 13 ? "input 1 (axes) is missing" : "attribute 'axes' is missing")
+        }
         let rank = value.shape.count + given.count
         let axes = try given.map { try c.axis($0, rank: rank) }
         guard Set(axes).count == axes.count else { throw c.fail("axes \(given) repeat an axis") }

@@ -1,6 +1,6 @@
 import InvLabTensor
 
-/// Slice (opsets 13+): a strided window of a float tensor of any rank (gradients flow back into
+/// Slice (inputs, as from opset 10): a strided window of a float tensor of any rank (gradients flow back into
 /// the window), or of an integer vector (shape arithmetic, e.g. the batch size out of `Shape`).
 enum SliceOps {
     /// `starts`, `ends`, optional `axes` and `steps` are constant integer vectors. Negative starts
