@@ -1,22 +1,28 @@
 // Differentiable convolution, transposed convolution, pooling and upsampling.
 
 extension Var {
-    /// 2-D convolution, NCHW input, weight `out x in x kh x kw`, optional bias `out`.
-    public static func conv2d(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0) -> Var {
-        let (vx, vw) = (x.value, weight.value)
-        let y = Tensor.conv2d(vx, weight: vw, bias: bias?.value, stride: stride, padding: padding)
+    /// Records a convolution `y` of `x` with `weight` and optional `bias`: its pullback asks
+    /// `inputGradient` for the input's gradient and `parameterGradients` for the weight's and
+    /// bias's, each only when something tracked needs it. The kernels differ (im2col, Winograd,
+    /// depthwise), the bookkeeping does not.
+    static func recordConvolution(_ y: Tensor, _ x: Var, weight: Var, bias: Var?,
+                                  inputGradient: @escaping (Tensor) -> Tensor,
+                                  parameterGradients: @escaping (Tensor) -> (weight: Tensor, bias: Tensor)) -> Var {
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
         return record(y, inputs: inputs) { g in
-            let dx = x.isTracked
-                ? Tensor.conv2dBackwardInput(g, weight: vw, inputShape: vx.shape, stride: stride, padding: padding)
-                : nil
-            var dw: Tensor?, db: Tensor?
-            if needsParameters {
-                (dw, db) = Tensor.conv2dBackwardWeight(g, input: vx, weightShape: vw.shape, stride: stride, padding: padding)
-            }
-            return [dx, dw] + (bias != nil ? [db] : [])
+            let dx = x.isTracked ? inputGradient(g) : nil
+            let parameters = needsParameters ? parameterGradients(g) : nil
+            return [dx, parameters?.weight] + (bias != nil ? [parameters?.bias] : [])
         }
+    }
+
+    /// 2-D convolution, NCHW input, weight `out x in x kh x kw`, optional bias `out`.
+    public static func conv2d(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0) -> Var {
+        let (vx, vw) = (x.value, weight.value)
+        return recordConvolution(Tensor.conv2d(vx, weight: vw, bias: bias?.value, stride: stride, padding: padding), x, weight: weight, bias: bias,
+            inputGradient: { Tensor.conv2dBackwardInput($0, weight: vw, inputShape: vx.shape, stride: stride, padding: padding) },
+            parameterGradients: { Tensor.conv2dBackwardWeight($0, input: vx, weightShape: vw.shape, stride: stride, padding: padding) })
     }
 
     /// `conv2d` of a 3x3 kernel at stride 1 by Winograd's F(2x2, 3x3) (`Tensor.conv2dWinograd`):
@@ -27,18 +33,9 @@ extension Var {
                                       kernel: WinogradKernel? = nil) -> Var {
         let (vx, vw) = (x.value, weight.value)
         let y = Tensor.conv2dWinograd(vx, kernel?.forward ?? WinogradWeights(vw), bias: bias?.value, padding: padding)
-        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-        let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
-        return record(y, inputs: inputs) { g in
-            let dx = x.isTracked
-                ? Tensor.conv2dBackwardInputWinograd(g, kernel?.inputGradient ?? WinogradWeights(inputGradientOf: vw), padding: padding)
-                : nil
-            var dw: Tensor?, db: Tensor?
-            if needsParameters {
-                (dw, db) = Tensor.conv2dBackwardWeight(g, input: vx, weightShape: vw.shape, stride: 1, padding: padding)
-            }
-            return [dx, dw] + (bias != nil ? [db] : [])
-        }
+        return recordConvolution(y, x, weight: weight, bias: bias,
+            inputGradient: { Tensor.conv2dBackwardInputWinograd($0, kernel?.inputGradient ?? WinogradWeights(inputGradientOf: vw), padding: padding) },
+            parameterGradients: { Tensor.conv2dBackwardWeight($0, input: vx, weightShape: vw.shape, stride: 1, padding: padding) })
     }
 
     /// Depthwise 2-D convolution (groups = input channels): input `N x C x H x W`, weight
@@ -46,18 +43,9 @@ extension Var {
     public static func depthwiseConv2d(_ x: Var, weight: Var, bias: Var?, stride: Int = 1, padding: Int = 0) -> Var {
         let (vx, vw) = (x.value, weight.value)
         let y = Tensor.depthwiseConv2d(vx, weight: vw, bias: bias?.value, stride: stride, padding: padding)
-        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-        let needsParameters = weight.isTracked || (bias?.isTracked ?? false)
-        return record(y, inputs: inputs) { g in
-            let dx = x.isTracked
-                ? Tensor.depthwiseConv2dBackwardInput(g, weight: vw, inputShape: vx.shape, stride: stride, padding: padding)
-                : nil
-            var dw: Tensor?, db: Tensor?
-            if needsParameters {
-                (dw, db) = Tensor.depthwiseConv2dBackwardWeight(g, input: vx, weightShape: vw.shape, stride: stride, padding: padding)
-            }
-            return [dx, dw] + (bias != nil ? [db] : [])
-        }
+        return recordConvolution(y, x, weight: weight, bias: bias,
+            inputGradient: { Tensor.depthwiseConv2dBackwardInput($0, weight: vw, inputShape: vx.shape, stride: stride, padding: padding) },
+            parameterGradients: { Tensor.depthwiseConv2dBackwardWeight($0, input: vx, weightShape: vw.shape, stride: stride, padding: padding) })
     }
 
     /// Transposed 2-D convolution in PyTorch's convention: weight `in x out x kh x kw`, output side
