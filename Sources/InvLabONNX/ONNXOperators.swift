@@ -65,6 +65,7 @@ public enum ONNXOperators {
         ONNXOperator(name: "Slice", notes: "float tensors of any rank, integer vectors; constant starts, ends, axes, positive steps; not empty", run: SliceOps.slice),
         ONNXOperator(name: "Softmax", notes: "any axis", run: ElementwiseOps.softmax),
         ONNXOperator(name: "Softplus", notes: "", run: ActivationOps.softplus),
+        ONNXOperator(name: "Split", notes: "float tensors, any axis; sizes from split (attribute before opset 13, constant input from 13) or equal parts (num_outputs from opset 18)", run: SliceOps.split),
         ONNXOperator(name: "Sqrt", notes: "", run: ElementwiseOps.sqrt),
         ONNXOperator(name: "Squeeze", notes: "float or integer tensors; axes input or all unit axes", run: IntegerOps.squeeze),
         ONNXOperator(name: "Sub", notes: "NumPy broadcasting", run: ElementwiseOps.sub),

@@ -3,9 +3,9 @@ import Foundation
 import InvLabTensor
 import Testing
 
-/// Gradients and refusals of the activations, LayerNormalization, Max/Min, Slice and
+/// Gradients and refusals of the activations, LayerNormalization, Max/Min, Slice, Split and
 /// GlobalMaxPool (their values are checked against onnxruntime in ONNXExecutorReferenceTests).
-@Suite("ONNX activations, LayerNormalization, Max/Min, Slice, GlobalMaxPool: gradients and refusals")
+@Suite("ONNX activations, LayerNormalization, Max/Min, Slice, Split, GlobalMaxPool: gradients and refusals")
 struct ONNXActivationOpsTests {
     static func model(_ build: (inout ModelBuilder) -> Void) throws -> ONNXModel {
         var b = ModelBuilder()
@@ -44,6 +44,23 @@ struct ONNXActivationOpsTests {
         #expect(try ONNXGradientTests.worstError(extrema, input: x, weights: ["m"], epsilon: 1e-3) < 1e-2)
         let pooled = try Self.model { $0.node("GlobalMaxPool", ["x"], ["y"]) }
         #expect(try ONNXGradientTests.worstError(pooled, input: ONNXGradientTests.random([2, 2, 3, 4], seed: 85), weights: [], epsilon: 1e-3) < 1e-2)
+    }
+
+    @Test("Split parts carry their gradients back to their windows; sizes that do not add up are refused")
+    func split() throws {
+        let model = try Self.model { b in
+            b.integers("sizes", [1, 3])
+            b.node("Split", ["x", "sizes"], ["a", "b"], name: "split", [ModelBuilder.attribute("axis", int: 1)])
+            b.node("Tanh", ["b"], ["t"])
+            b.node("Mul", ["a", "a"], ["m"])
+            b.node("Concat", ["t", "m"], ["y"], [ModelBuilder.attribute("axis", int: 1)])
+        }
+        #expect(try ONNXGradientTests.worstError(model, input: ONNXGradientTests.random([2, 4, 3], seed: 86), weights: [], epsilon: 1e-3) < 1e-2)
+        #expect(onnxErrorMessage { try model(Var(constant: Tensor(zeros: [2, 5, 3]))) }
+            == "test.onnx: node 'split' (Split, opset 17): split [1, 3] must give 2 positive sizes adding up to axis 1's 5")
+        let equal = try Self.model { $0.node("Split", ["x"], ["a", "y"], name: "halves") }
+        #expect(onnxErrorMessage { try equal(Var(constant: Tensor(zeros: [3, 2]))) }
+            == "test.onnx: node 'halves' (Split, opset 17): axis 0 of size 3 does not split into 2 equal non-empty parts")
     }
 
     @Test("Slice of an integer vector: the batch size out of Shape flattens an input to N x rest")

@@ -134,6 +134,20 @@ struct ONNXExecutorReferenceTests {
             b.node("ReduceSum", ["u"], ["r"], [ModelBuilder.attribute("axes", ints: [2]), ModelBuilder.attribute("keepdims", int: 1)])
             b.node("Squeeze", ["r"], ["y"], [ModelBuilder.attribute("axes", ints: [0, 2])])
         }))
+        // Split: sizes as an input (13), as an attribute (11), equal parts with a smaller last one (18).
+        cases.append(("split_sizes", [2, 7, 3], 13, { b in
+            b.integers("sizes", [2, 4, 1])
+            b.node("Split", ["x", "sizes"], ["a", "b", "c"], [ModelBuilder.attribute("axis", int: 1)])
+            b.node("Concat", ["c", "a", "b"], ["y"], [ModelBuilder.attribute("axis", int: 1)])
+        }))
+        cases.append(("split_attribute_opset11", [2, 3, 6], 11, { b in
+            b.node("Split", ["x"], ["a", "b"], [ModelBuilder.attribute("axis", int: -1), ModelBuilder.attribute("split", ints: [4, 2])])
+            b.node("Concat", ["b", "a"], ["y"], [ModelBuilder.attribute("axis", int: -1)])
+        }))
+        cases.append(("split_uneven_opset18", [7, 2], 18, { b in
+            b.node("Split", ["x"], ["a", "b", "c"], [ModelBuilder.attribute("num_outputs", int: 3)])
+            b.node("Concat", ["c", "b", "a"], ["y"], [ModelBuilder.attribute("axis", int: 0)])
+        }))
         return cases
     }
 

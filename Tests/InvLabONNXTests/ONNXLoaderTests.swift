@@ -30,7 +30,7 @@ struct ONNXLoaderTests {
             + "Abs, Add, AveragePool, BatchNormalization, Cast, CastLike, Clip, Concat, Constant, Conv, Div, Dropout, Elu, "
             + "Erf, Exp, Expand, Flatten, Gather, Gemm, GlobalAveragePool, GlobalMaxPool, HardSigmoid, HardSwish, Identity, "
             + "LayerNormalization, LeakyRelu, Log, LogSoftmax, MatMul, Max, MaxPool, Min, Mul, Neg, PRelu, Pad, Pow, "
-            + "ReduceL2, ReduceMean, ReduceSum, Relu, Reshape, Shape, Sigmoid, Slice, Softmax, Softplus, Sqrt, Squeeze, Sub, "
+            + "ReduceL2, ReduceMean, ReduceSum, Relu, Reshape, Shape, Sigmoid, Slice, Softmax, Softplus, Split, Sqrt, Squeeze, Sub, "
             + "Tanh, Transpose, Unsqueeze")
     }
 

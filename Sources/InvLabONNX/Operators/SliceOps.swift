@@ -59,3 +59,42 @@ enum SliceOps {
         }
     }
 }
+
+extension SliceOps {
+    /// Split (opsets 11-23) of a float tensor along `axis` into the node's outputs: by the sizes
+    /// in `split` (an attribute before opset 13, a constant input from 13), else into equal
+    /// parts, the last one smaller when the axis does not divide (opset 18's `num_outputs`).
+    /// Every part must be non-empty; gradients flow back into each part's window.
+    @Sendable static func split(_ c: NodeContext) throws -> [RuntimeValue] {
+        let x = try c.float(0)
+        guard x.rank >= 1 else { throw c.fail("needs an input of rank 1 or more, got a scalar") }
+        let axis = try c.axis(try c.int("axis", default: 0), rank: x.rank)
+        let size = x.shape[axis]
+        let outputs = c.node.output.count
+        guard outputs >= 1, outputs <= 1024 else { throw c.fail("needs between 1 and 1024 outputs, the node has \(outputs)") }
+        let given: [Int]? = c.opset >= 13
+            ? try c.optionalIntegers(1).map { $0.values.map { Int(clamping: $0) } }
+            : try c.ints("split")
+        var sizes: [Int]
+        if let given {
+            guard given.count == outputs, given.allSatisfy({ $0 >= 1 }), given.reduce(0, +) == size else {
+                throw c.fail("split \(given) must give \(outputs) positive sizes adding up to axis \(axis)'s \(size)")
+            }
+            sizes = given
+        } else {
+            if c.opset >= 18, let parts = try? c.int("num_outputs", default: outputs), parts != outputs {
+                throw c.fail("num_outputs \(parts) differs from the node's \(outputs) outputs")
+            }
+            let part = (size + outputs - 1) / outputs
+            sizes = (0..<outputs).map { Swift.max(0, Swift.min(part, size - $0 * part)) }
+            guard sizes.allSatisfy({ $0 >= 1 }), c.opset >= 18 || size % outputs == 0 else {
+                throw c.fail("axis \(axis) of size \(size) does not split into \(outputs) equal non-empty parts")
+            }
+        }
+        var start = 0
+        return sizes.map { length in
+            defer { start += length }
+            return .float(x.slice(alongAxis: axis, start..<(start + length)))
+        }
+    }
+}
