@@ -8,7 +8,7 @@ import InvLabTensor
 ///
 /// Safe to share between runs and copies of the model: an `ONNXModel`'s initializers never
 /// change after loading. A run that replaces a weight (fine-tuning feeds tracked `Var`s) does not
-/// use the kept value for it (`NodeContext.frozenInitializer`). @unchecked Sendable: the table is
+/// use the kept value for it (`NodeContext.keptWeightKey` is nil then). @unchecked Sendable: the table is
 /// only read and written under `lock`.
 final class DerivedWeights: @unchecked Sendable {
     private let lock = NSLock()

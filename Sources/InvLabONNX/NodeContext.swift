@@ -25,13 +25,12 @@ struct NodeContext {
     /// Where BatchNormalization nodes normalise with batch statistics and leave their updated
     /// running statistics (training); nil: the stored statistics (inference).
     var batchStatistics: BatchStatistics? = nil
-    /// Whether a name is an initializer that this run does not replace (a frozen weight).
-    var frozen: (String) -> Bool = { _ in false }
     /// The model's values derived from its frozen initializers.
     var derived: DerivedWeights? = nil
-    /// For a convolution that runs with a batch normalisation folded in, the key under which its
-    /// folded weight's derived values are kept.
-    var foldedWeightKey: String? = nil
+    /// When input 1 (a convolution's weight) is frozen, the key under which values derived from it
+    /// are kept in `derived`: the initializer's name, or "folded:" + the convolution's output when
+    /// its batch normalisation is folded in. Nil when the run replaces the weight (fine-tuning).
+    var keptWeightKey: String? = nil
 
     /// An error about this node: `FILE: node 'NAME' (OP, opset N): MESSAGE`.
     func fail(_ message: String) -> ONNXError {
@@ -56,12 +55,6 @@ struct NodeContext {
         case .integers(let integers):
             return Var(constant: Tensor(shape: integers.shape, scalars: integers.values.map { Float($0) }))
         }
-    }
-
-    /// The name of input `index` when it is a frozen initializer (see `frozen`), else nil.
-    func frozenInitializer(_ index: Int) -> String? {
-        guard index < node.input.count, frozen(node.input[index]) else { return nil }
-        return node.input[index]
     }
 
     /// Integer input `index`, which must be a constant (an initializer or a `Constant` node's output).

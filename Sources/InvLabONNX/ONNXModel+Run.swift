@@ -59,13 +59,13 @@ extension ONNXModel {
             guard let op = ONNXOperators.byName[node.opType] else { throw unsupported(node) }
             var context = NodeContext(node: node, opset: opset, path: path,
                                       inputs: node.input.map { $0.isEmpty ? nil : values[$0] }, batchStatistics: batchStatistics,
-                                      frozen: frozen, derived: derived)
+                                      derived: derived, keptWeightKey: node.input.count > 1 && frozen(node.input[1]) ? node.input[1] : nil)
             var outputs = node.output
             if batchStatistics == nil, let normIndex = foldableBatchNorms[position],
                let (weight, bias) = foldedBatchNorm(node, nodes[normIndex], frozen: frozen) {
                 // The convolution with its batch normalisation folded in gives the latter's output.
                 context.inputs = [context.inputs[0], .float(Var(constant: weight)), .float(Var(constant: bias))]
-                context.foldedWeightKey = "folded:" + node.output[0]
+                context.keptWeightKey = "folded:" + node.output[0]
                 outputs = [nodes[normIndex].output[0]]
                 folded.insert(normIndex)
             }
@@ -96,11 +96,11 @@ extension ONNXModel {
 
     /// The weight and bias of `conv` with `norm` folded in (kept per model), when every weight
     /// and statistic of both is a frozen initializer and their shapes are plain; else nil.
-    func foldedBatchNorm(_ conv: Onnx_NodeProto, _ norm: Onnx_NodeProto, frozen: (String) -> Bool) -> (Tensor, Tensor)? {
+    func foldedBatchNorm(_ conv: Onnx_NodeProto, _ norm: Onnx_NodeProto, frozen: (String) -> Bool) -> (weight: Tensor, bias: Tensor)? {
         let names = conv.input.dropFirst() + norm.input.dropFirst()
         guard names.allSatisfy({ $0.isEmpty || frozen($0) }) else { return nil }
         let pair: FoldedConvolution = derived.value("folded:" + conv.output[0]) {
-            FoldedConvolution(BatchNormFolding.folded(conv: conv, norm: norm, initializers: initializers, opset: opset, path: path))
+            FoldedConvolution(weights: BatchNormFolding.folded(conv: conv, norm: norm, initializers: initializers, opset: opset, path: path))
         }
         return pair.weights
     }
@@ -122,8 +122,8 @@ public final class BatchStatistics: @unchecked Sendable {
     public init() {}
 }
 
-/// A kept result of `BatchNormFolding.folded` (nil when the pair does not fold).
+/// A kept result of `BatchNormFolding.folded`, nil when the pair does not fold (a struct, so that
+/// a kept nil is told apart from nothing kept yet).
 struct FoldedConvolution: Sendable {
-    let weights: (Tensor, Tensor)?
-    init(_ weights: (weight: Tensor, bias: Tensor)?) { self.weights = weights.map { ($0.weight, $0.bias) } }
+    let weights: (weight: Tensor, bias: Tensor)?
 }

@@ -57,7 +57,7 @@ enum ConvolutionOps {
             // Depthwise (MobileNet-style): one direct kernel instead of a convolution per channel.
             y = Var.depthwiseConv2d(x, weight: weight, bias: bias, stride: engineStride, padding: padding)
         } else if group == 1 {
-            let kept = dilations == [1, 1] ? c.foldedWeightKey ?? c.frozenInitializer(1) : nil
+            let kept = dilations == [1, 1] ? c.keptWeightKey : nil
             y = convolve(x, weight: weight, bias: bias, stride: engineStride, padding: padding, kept: kept.map { (c.derived, $0) })
         } else {
             let (inPer, outPer) = (channels / group, outputs / group)
