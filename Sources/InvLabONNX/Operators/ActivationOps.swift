@@ -36,12 +36,7 @@ enum ActivationOps {
         var result = try c.float(0)
         for index in 1..<c.inputs.count {
             let next = try c.float(index)
-            guard let shape = Broadcasting.shape(result.shape, next.shape) else {
-                throw c.fail("shapes \(result.shape) and \(next.shape) do not broadcast")
-            }
-            guard ShapeOps.product(shape) <= ShapeOps.maximumElements else {
-                throw c.fail("shapes \(result.shape) and \(next.shape) broadcast to \(shape), more than \(ShapeOps.maximumElements) elements")
-            }
+            try ElementwiseOps.checkBroadcast(result, next, c)
             result = larger ? result + (next - result).relu() : result - (result - next).relu()
         }
         return [.float(result)]

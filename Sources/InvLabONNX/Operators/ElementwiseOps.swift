@@ -6,13 +6,19 @@ enum ElementwiseOps {
     /// A broadcasting binary operator; the shapes are checked first (the engine traps on a mismatch).
     static func binary(_ c: NodeContext, _ op: (Var, Var) -> Var) throws -> [RuntimeValue] {
         let (a, b) = (try c.float(0), try c.float(1))
+        try checkBroadcast(a, b, c)
+        return [.float(op(a, b))]
+    }
+
+    /// Refuses operands whose shapes do not broadcast, or broadcast to more than
+    /// `ShapeOps.maximumElements` elements.
+    static func checkBroadcast(_ a: Var, _ b: Var, _ c: NodeContext) throws {
         guard let shape = Broadcasting.shape(a.shape, b.shape) else {
             throw c.fail("shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         guard ShapeOps.product(shape) <= ShapeOps.maximumElements else {
             throw c.fail("shapes \(a.shape) and \(b.shape) broadcast to \(shape), more than \(ShapeOps.maximumElements) elements")
         }
-        return [.float(op(a, b))]
     }
 
     @Sendable static func add(_ c: NodeContext) throws -> [RuntimeValue] { try binary(c, +) }

@@ -82,7 +82,7 @@ extension SliceOps {
             }
             sizes = given
         } else {
-            if c.opset >= 18, let parts = try? c.int("num_outputs", default: outputs), parts != outputs {
+            if c.opset >= 18, case let parts = try c.int("num_outputs", default: outputs), parts != outputs {
                 throw c.fail("num_outputs \(parts) differs from the node's \(outputs) outputs")
             }
             let part = (size + outputs - 1) / outputs
