@@ -6,6 +6,10 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config libyaml-dev libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev
 # Debian data that only tests read (they skip with a message when it is absent).
 TEST_APT_PACKAGES := dataset-fashion-mnist
+# Shell: the Debian packages of $(1) that are not installed; installing them (updating the
+# package lists once if the first attempt fails).
+MISSING_PACKAGES = $$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
+APT_INSTALL = (apt-get install -y --no-install-recommends $(1) || (apt-get update && apt-get install -y --no-install-recommends $(1))) >/dev/null
 PYTHON ?= python3
 export INVLAB_DATA_DIR ?= $(CURDIR)/data
 export INVLAB_CACHE_DIR ?= $(CURDIR)/runs/.cache
@@ -30,11 +34,11 @@ test: setup data python-test-deps test-data
 	./scripts/test_extension.sh
 
 setup:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$(call MISSING_PACKAGES,$(APT_PACKAGES)); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
-	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null; \
+	    $(call APT_INSTALL,$$missing); \
 	  else \
 	    echo "missing Debian packages; run: sudo apt-get install -y $$missing"; exit 1; \
 	  fi; \
@@ -52,10 +56,10 @@ data: build
 
 # Optional Debian data of the dataset tests: installed when running as root, else named.
 test-data:
-	@missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$(call MISSING_PACKAGES,$(TEST_APT_PACKAGES)); \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
 	  echo "installing test data: $$missing"; \
-	  (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null \
+	  $(call APT_INSTALL,$$missing) \
 	    || echo "test data: $$missing could not be installed (their tests skip)"; \
 	elif [ -n "$$missing" ]; then echo "test data: $$missing not installed (their tests skip; sudo apt-get install -y $$missing)"; fi
 
