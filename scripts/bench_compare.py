@@ -48,8 +48,6 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = {"W0": "w0_peak_gemm.py", "W1": "w1_mlp_attack.py", "W2": "w2_cnn_attack.py", "W3": "w3_cnn_train.py"}
 # W4's reference lives in this repository (it exports the ONNX model both sides run).
 W4_SCRIPT = os.path.join(REPO, "scripts", "bench_w4_onnx.py")
-# The model W4 exports and times (--w4-model), set once in main.
-W4_MODEL = ["resnet18"]
 # Framework variants each reference script offers (`--fw NAME`).
 VARIANTS = {"W0": {"numpy", "torch", "jax"}, "W1": {"numpy", "torch", "jax", "jax_loop"},
             "W2": {"numpy", "torch", "jax", "jax_rpool"}, "W3": {"numpy", "torch", "jax", "jax_rpool"}, "W4": {"torch"}}
@@ -108,10 +106,10 @@ def run_engine(invlab, workload, params_dir, onnx_model=None):
     return {workload: {"value": float(records[-1]["value"]), **records[-1]}}
 
 
-def run_reference(reference_dir, workload, framework, onnx_model=None):
+def run_reference(reference_dir, workload, framework, onnx_model=None, w4_model="resnet18"):
     """{row: record} from one `python3 wN_....py --fw FRAMEWORK`, values in the engine's units."""
     if workload == "W4":
-        records = json_lines(run([sys.executable, W4_SCRIPT, framework, onnx_model, "--model", W4_MODEL[0]]))
+        records = json_lines(run([sys.executable, W4_SCRIPT, framework, onnx_model, "--model", w4_model]))
         if not records:
             raise RunError(f"bench_w4_onnx.py {framework} printed no JSON line")
         return {"W4": {"value": float(records[-1]["steps_per_s"]), **records[-1]}}
@@ -148,7 +146,7 @@ def measure(args, frameworks, params_dir, log, onnx_model=None):
                 log(f"{workload} round {round_index + 1}/{args.repeats}: {source}")
                 try:
                     rows = (run_engine(args.invlab, workload, params_dir, onnx_model) if source == "engine"
-                            else run_reference(args.reference_dir, workload, source, onnx_model))
+                            else run_reference(args.reference_dir, workload, source, onnx_model, args.w4_model))
                 except (RunError, KeyError, ValueError, OSError) as error:
                     errors.setdefault(workload, {})[source] = str(error)
                     log(f"  failed: {error}")
@@ -309,7 +307,6 @@ def main(argv):
         onnx_dir = args.params_dir or tempfile.mkdtemp(prefix="invlab-bench-onnx-")
         onnx_temporary = None if args.params_dir else onnx_dir
         os.makedirs(onnx_dir, exist_ok=True)
-        W4_MODEL[0] = args.w4_model
         onnx_model = os.path.join(os.path.abspath(onnx_dir), f"{args.w4_model}_w4.onnx")
         log(f"exporting W4's model to {onnx_model}")
         try:
